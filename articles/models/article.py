@@ -1,0 +1,433 @@
+"""The article, its ordered bylines and its workflow log."""
+
+import secrets
+
+from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
+from django.db import IntegrityError, models, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import strip_tags
+from django_prose_editor.fields import ProseEditorField
+
+from articles.images import enrich_figures
+from articles.models.base import NormalizedModel
+from articles.models.site import SiteSettings, absolute_url
+from articles.sanitize import clean_html, trusted_html
+from articles.vietnamese import fold, vn_slugify
+
+# What the editor's toolbar offers; the stored HTML is cleaned by articles.sanitize whatever
+# the editor sends, so this list and the cleaner's allowlist agree by construction.
+BODY_EXTENSIONS = {
+    "Bold": True,
+    "Italic": True,
+    "Underline": True,
+    "Strike": True,
+    "Subscript": True,
+    "Superscript": True,
+    "Heading": {"levels": [2, 3, 4]},
+    "HardBreak": True,
+    "BulletList": True,
+    "OrderedList": True,
+    "ListItem": True,
+    "Blockquote": True,
+    "HorizontalRule": True,
+    "Link": {"enableTarget": False, "protocols": ["http", "https", "mailto", "tel"]},
+    "Table": True,
+    "TableRow": True,
+    "TableHeader": True,
+    "TableCell": True,
+    "Figure": True,
+    "Caption": True,
+    "Image": True,
+}
+
+
+class BodyField(ProseEditorField):
+    """Rich text that is cleaned on every way into the database: model save and
+    bulk_create (pre_save), queryset update() and loaddata (get_db_prep_save)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("config", {"extensions": BODY_EXTENSIONS})
+        kwargs["sanitize"] = clean_html
+        super().__init__(*args, **kwargs)
+
+    def pre_save(self, model_instance, add):
+        value = clean_html(getattr(model_instance, self.attname))
+        setattr(model_instance, self.attname, value)
+        return value
+
+    def get_db_prep_save(self, value, connection):
+        if isinstance(value, str):
+            value = clean_html(value)
+        return super().get_db_prep_save(value, connection)
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self):
+        """The one definition of what readers see: published, and its time has come.
+        A future published_at is a scheduled article; no job is needed to release it."""
+        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def for_listing(self):
+        """What list widgets and pages need, in one query plus one prefetch."""
+        return self.select_related("category", "category__parent", "cover").prefetch_related(
+            "cover__renditions"
+        )
+
+
+def new_public_id() -> str:
+    return secrets.token_hex(4)[:7]
+
+
+class Article(NormalizedModel):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Nháp"
+        SUBMITTED = "submitted", "Chờ biên tập"
+        EDITING = "editing", "Đang biên tập"
+        RETURNED = "returned", "Trả lại"
+        PENDING_APPROVAL = "pending_approval", "Chờ duyệt"
+        PUBLISHED = "published", "Đã xuất bản"
+        UNPUBLISHED = "unpublished", "Đã gỡ"
+
+    title = models.CharField("tiêu đề", max_length=300)
+    slug = models.SlugField(
+        "đường dẫn", max_length=255, blank=True,
+        help_text="Tạo tự động từ tiêu đề; cố định khi xuất bản lần đầu.",
+    )  # fmt: skip
+    public_id = models.CharField(
+        "mã bài", max_length=7, unique=True, editable=False, default=new_public_id
+    )
+    sapo = models.TextField("sapo", blank=True)
+    body = BodyField("nội dung", blank=True)
+    body_html = models.TextField(editable=False, blank=True)
+    category = models.ForeignKey(
+        "articles.Category", verbose_name="chuyên mục", on_delete=models.PROTECT,
+        related_name="articles",
+    )  # fmt: skip
+    topics = models.ManyToManyField(
+        "articles.Topic", verbose_name="chủ đề", blank=True, related_name="articles"
+    )
+    bylines = models.ManyToManyField(
+        "articles.Byline", through="ArticleByline", verbose_name="bút danh",
+        related_name="articles", blank=True,
+    )  # fmt: skip
+    cover = models.ForeignKey(
+        "articles.Image", verbose_name="ảnh đại diện", null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )  # fmt: skip
+    source = models.CharField("nguồn", max_length=200, blank=True, help_text="Ví dụ: Theo TTXVN")
+    status = models.CharField(
+        "trạng thái", max_length=20, choices=Status.choices, default=Status.DRAFT
+    )
+    published_at = models.DateTimeField(
+        "thời gian xuất bản", null=True, blank=True,
+        help_text="Thời điểm trong tương lai là hẹn giờ xuất bản.",
+    )  # fmt: skip
+    first_published_at = models.DateTimeField(
+        "xuất bản lần đầu", null=True, blank=True, editable=False
+    )
+    comments_enabled = models.BooleanField("cho phép phản hồi", default=True)
+    is_featured = models.BooleanField("tin nổi bật", default=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="người tạo", null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="created_articles", editable=False,
+    )  # fmt: skip
+    created_at = models.DateTimeField("tạo lúc", auto_now_add=True)
+    updated_at = models.DateTimeField("cập nhật lúc", auto_now=True)
+    search_text = models.TextField(editable=False, blank=True)
+    # Weighted tsvector (title A, sapo B, body C) on PostgreSQL; stays NULL on SQLite.
+    search_vector = SearchVectorField(null=True, editable=False)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "bài viết"
+        verbose_name_plural = "bài viết"
+        ordering = ["-published_at", "-pk"]
+        permissions = [
+            ("publish_article", "Duyệt và xuất bản bài"),
+            ("unpublish_article", "Gỡ bài đã xuất bản"),
+        ]
+        indexes = [
+            # published(): status + published_at, newest first (home, feeds, Mới nhất)
+            models.Index(fields=["status", "-published_at"], name="article_published_idx"),
+            # category pages and Các tin khác: one category's published articles by date
+            models.Index(
+                fields=["category", "status", "-published_at"], name="article_category_idx"
+            ),
+            # featured block on the home page
+            models.Index(
+                fields=["is_featured", "status", "-published_at"], name="article_featured_idx"
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    # -- saving -------------------------------------------------------------------------
+
+    def save(self, *args, **kwargs):
+        self.normalize_text()
+        self._fill_slug()
+        if self.status == self.Status.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()
+        if self.published_at and self.status == self.Status.PUBLISHED:
+            if self.first_published_at is None:
+                self.first_published_at = self.published_at
+        self.body = clean_html(self.body)
+        self.body_html = clean_html(enrich_figures(self.body))
+        self.search_text = fold(" ".join([self.title, self.sapo, strip_tags(self.body)]))
+        if self._state.adding and not kwargs.get("force_update"):
+            self._insert_with_fresh_public_id(*args, **kwargs)
+        else:
+            super().save(*args, **kwargs)
+
+    def _fill_slug(self):
+        """Follow the title until first publication; afterwards keep the slug unless an
+        editor typed a new one (old URLs then 301 to the new one via the public id)."""
+        if not self.slug or (self.first_published_at is None and self._slug_is_automatic()):
+            self.slug = vn_slugify(self.title, max_length=120) or "bai-viet"
+        else:
+            self.slug = vn_slugify(self.slug, max_length=120) or "bai-viet"
+
+    def _slug_is_automatic(self) -> bool:
+        if self._state.adding or not self.pk:
+            return False
+        old_title = type(self).objects.filter(pk=self.pk).values_list("title", flat=True).first()
+        return old_title is not None and self.slug == vn_slugify(old_title, max_length=120)
+
+    def _insert_with_fresh_public_id(self, *args, attempts: int = 8, **kwargs):
+        """The public id is random: on the rare collision, draw again inside a savepoint."""
+        for attempt in range(attempts):
+            try:
+                with transaction.atomic():
+                    super().save(*args, **kwargs)
+                return
+            except IntegrityError:
+                exists = type(self).objects.filter(public_id=self.public_id).exists()
+                if not exists or attempt == attempts - 1:
+                    raise
+                self.public_id = new_public_id()
+                self.pk = None
+                self._state.adding = True
+
+    # -- reading ------------------------------------------------------------------------
+
+    @property
+    def is_public(self) -> bool:
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+    @property
+    def is_scheduled(self) -> bool:
+        return self.status == self.Status.PUBLISHED and not self.is_public
+
+    @property
+    def body_markup(self):
+        return trusted_html(self.body_html)
+
+    @property
+    def url_month(self) -> str:
+        moment = self.first_published_at or self.published_at or self.created_at or timezone.now()
+        return f"{timezone.localtime(moment):%Y%m}"
+
+    def get_absolute_url(self) -> str:
+        category = self.category
+        slug_id = f"{self.slug}-{self.public_id}"
+        if category.parent_id:
+            return reverse(
+                "articles:child_article",
+                args=[category.parent.slug, category.slug, self.url_month, slug_id],
+            )
+        return reverse("articles:article", args=[category.slug, self.url_month, slug_id])
+
+    def iso(self, moment) -> str:
+        """ "2026-11-27T08:15:00+07:00": machine dates in the site's zone, never localised."""
+        return timezone.localtime(moment).isoformat(timespec="seconds") if moment else ""
+
+    def cover_url(self, width: int = 1600) -> str:
+        return absolute_url(self.cover.url_for(width)) if self.cover_id else ""
+
+    def opengraph_tags(self) -> list[tuple[str, str]]:
+        site = SiteSettings.load()
+        url = absolute_url(self.get_absolute_url())
+        tags = [
+            ("og:type", "article"),
+            ("og:site_name", site.masthead_name),
+            ("og:locale", "vi_VN"),
+            ("og:title", self.title),
+            ("og:description", self.sapo),
+            ("og:url", url),
+            ("article:published_time", self.iso(self.published_at)),
+            ("article:modified_time", self.iso(self.updated_at)),
+            ("article:section", self.category.name),
+            ("twitter:card", "summary_large_image" if self.cover_id else "summary"),
+            ("twitter:title", self.title),
+            ("twitter:description", self.sapo),
+        ]
+        if self.cover_id:
+            image = self.cover_url()
+            tags += [
+                ("og:image", image),
+                ("og:image:alt", self.cover.alt),
+                ("twitter:image", image),
+            ]
+        tags += [("article:tag", topic.name) for topic in self.topics.all()]
+        return tags
+
+    def json_ld(self) -> list[dict]:
+        """NewsArticle plus BreadcrumbList, with the publisher from SiteSettings."""
+        site = SiteSettings.load()
+        url = absolute_url(self.get_absolute_url())
+        authors = [
+            {"@type": "Person", "name": link.byline.name,
+             "url": absolute_url(link.byline.get_absolute_url())}
+            for link in self.ordered_bylines()
+        ]  # fmt: skip
+        article = {
+            "@context": "https://schema.org",
+            "@type": "NewsArticle",
+            "mainEntityOfPage": {"@type": "WebPage", "@id": url},
+            "headline": self.title[:110],
+            "description": self.sapo,
+            "datePublished": self.iso(self.published_at),
+            "dateModified": self.iso(self.updated_at),
+            "inLanguage": "vi",
+            "articleSection": self.category.name,
+            "author": authors or [{"@type": "Organization", "name": site.masthead_name}],
+            "publisher": {
+                "@type": "NewsMediaOrganization",
+                "name": site.masthead_name,
+                "url": absolute_url("/"),
+                "parentOrganization": {"@type": "Organization", "name": site.governing_body},
+                "email": site.email,
+                "telephone": site.phone,
+                "address": site.address_lines[0] if site.address_lines else "",
+            },
+        }
+        if self.cover_id:
+            article["image"] = [self.cover_url()]
+        crumbs = [("Trang chủ", "/")]
+        if self.category.parent_id:
+            crumbs.append((self.category.parent.name, self.category.parent.get_absolute_url()))
+        crumbs.append((self.category.name, self.category.get_absolute_url()))
+        breadcrumb = {
+            "@context": "https://schema.org",
+            "@type": "BreadcrumbList",
+            "itemListElement": [
+                {"@type": "ListItem", "position": n, "name": name, "item": absolute_url(path)}
+                for n, (name, path) in enumerate(crumbs, start=1)
+            ],
+        }
+        return [article, breadcrumb]
+
+    def ordered_bylines(self) -> list:
+        """ArticleByline rows in order, from the prefetch cache when present."""
+        return sorted(self.byline_links.all(), key=lambda link: link.position)
+
+
+class ArticleByline(models.Model):
+    class Role(models.TextChoices):
+        NONE = "", "(không ghi)"
+        TIN = "tin", "Tin"
+        ANH = "anh", "Ảnh"
+        TIN_ANH = "tin_anh", "Tin, ảnh"
+        BAI_ANH = "bai_anh", "Bài, ảnh"
+        VIDEO = "video", "Video"
+        THUC_HIEN = "thuc_hien", "Thực hiện"
+        DICH = "dich", "Dịch"
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="byline_links")
+    byline = models.ForeignKey(
+        "articles.Byline", verbose_name="bút danh", on_delete=models.PROTECT,
+        related_name="article_links",
+    )  # fmt: skip
+    role = models.CharField("vai trò", max_length=20, choices=Role.choices, blank=True)
+    position = models.PositiveSmallIntegerField("thứ tự", default=0)
+
+    class Meta:
+        verbose_name = "bút danh của bài"
+        verbose_name_plural = "bút danh của bài"
+        ordering = ["position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "byline"], name="articlebyline_unique")
+        ]
+        indexes = [
+            # byline pages: every article carrying this byline, in any position
+            models.Index(fields=["byline", "article"], name="articlebyline_byline_idx"),
+        ]
+
+    def __str__(self):
+        return self.display
+
+    @property
+    def display(self) -> str:
+        """ "Tin, ảnh: HOÀNG VIỆT": the role, then the pen name in capitals."""
+        name = self.byline.name.upper()
+        return f"{self.get_role_display()}: {name}" if self.role else name
+
+
+class ArticleTransition(models.Model):
+    """One workflow move: who moved the article from what to what, when and why."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="transitions")
+    from_status = models.CharField(max_length=20, choices=Article.Status.choices)
+    to_status = models.CharField(max_length=20, choices=Article.Status.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    note = models.TextField(blank=True)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "lịch sử chuyển trạng thái"
+        verbose_name_plural = "lịch sử chuyển trạng thái"
+        ordering = ["-at", "-pk"]
+
+    def __str__(self):
+        return f"{self.article_id}: {self.from_status} → {self.to_status}"
+
+
+class ArticleRevision(models.Model):
+    """A snapshot of the words of an article, taken whenever they change."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="revisions")
+    title = models.CharField(max_length=300)
+    sapo = models.TextField(blank=True)
+    body = models.TextField(blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "phiên bản"
+        verbose_name_plural = "phiên bản"
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.article_id} @ {self.created_at:%d/%m/%Y %H:%M}"
+
+
+class ArticleView(models.Model):
+    """Views per article per day (Asia/Ho_Chi_Minh), fed in batches from cache counters."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="view_days")
+    day = models.DateField()
+    views = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["article", "day"], name="articleview_unique_day")
+        ]
+        indexes = [
+            # Đọc nhiều: sum of views over the last N days, grouped by article
+            models.Index(fields=["day", "article"], name="articleview_day_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.article_id} {self.day}: {self.views}"

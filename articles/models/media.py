@@ -1,0 +1,83 @@
+"""The photo library: every picture in an article comes from here, with alt, caption, credit."""
+
+from django.conf import settings
+from django.core.files.images import get_image_dimensions
+from django.db import models
+
+from articles.images import make_renditions, upload_path, validate_image_file
+from articles.models.base import NormalizedModel
+from articles.vietnamese import fold
+
+
+class Image(NormalizedModel):
+    file = models.ImageField(
+        "tệp ảnh", upload_to=upload_path, validators=[validate_image_file],
+        width_field="width", height_field="height",
+        help_text="JPEG, PNG, WebP hoặc GIF.",
+    )  # fmt: skip
+    alt = models.CharField(
+        "mô tả ảnh (alt)", max_length=300,
+        help_text="Mô tả ngắn nội dung ảnh cho người khiếm thị và máy tìm kiếm.",
+    )  # fmt: skip
+    caption = models.TextField("chú thích", blank=True)
+    credit = models.CharField("tác giả ảnh", max_length=200, blank=True)
+    width = models.PositiveIntegerField(editable=False, default=0)
+    height = models.PositiveIntegerField(editable=False, default=0)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+", editable=False,
+    )  # fmt: skip
+    uploaded_at = models.DateTimeField("tải lên lúc", auto_now_add=True)
+    search_text = models.TextField(editable=False, blank=True)
+
+    class Meta:
+        verbose_name = "ảnh"
+        verbose_name_plural = "thư viện ảnh"
+        ordering = ["-uploaded_at"]
+
+    def __str__(self):
+        return self.caption[:80] or self.alt[:80] or self.file.name
+
+    def save(self, *args, **kwargs):
+        self.normalize_text()
+        self.search_text = fold(" ".join([self.alt, self.caption, self.credit]))
+        if self.file and not (self.width and self.height):
+            self.width, self.height = get_image_dimensions(self.file) or (0, 0)
+        super().save(*args, **kwargs)
+        make_renditions(self)  # once: a no-op when this image already has them
+
+    @property
+    def credit_line(self) -> str:
+        return f"Ảnh: {self.credit}" if self.credit else ""
+
+    def rendition_map(self) -> dict:
+        """{(width, format): Rendition}, from the prefetch cache when there is one."""
+        return {(r.width, r.format): r for r in self.renditions.all()}
+
+    def url_for(self, width: int = 960, fmt: str = "jpg") -> str:
+        candidates = sorted(
+            (r for (w, f), r in self.rendition_map().items() if f == fmt), key=lambda r: r.width
+        )
+        for rendition in candidates:
+            if rendition.width >= width:
+                return rendition.file.url
+        return candidates[-1].file.url if candidates else self.file.url
+
+
+class Rendition(models.Model):
+    image = models.ForeignKey(Image, on_delete=models.CASCADE, related_name="renditions")
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    format = models.CharField(max_length=5)
+    file = models.ImageField(upload_to="renditions/%Y/%m/", width_field=None)
+    bytes = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["image", "width", "format"], name="rendition_unique_size"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.image_id} {self.width}px {self.format}"

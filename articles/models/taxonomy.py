@@ -1,0 +1,123 @@
+"""Where an article belongs and who wrote it: categories, topics and bylines (pen names)."""
+
+from functools import cache
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import URLResolver, get_resolver, reverse
+
+from articles.models.base import SluggedModel
+
+# Never a category, whether or not a route uses them today.
+ALWAYS_RESERVED = frozenset({"home", "print", "static", "media", "admin"})
+_PATTERN_CHARS = set("<([?*+\\$")
+
+
+@cache
+def route_prefixes() -> frozenset[str]:
+    """Every literal first path segment of the URLconf (tac-gia, chu-de, rss, admin, ...).
+    A category with one of these slugs would be shadowed by that route."""
+    prefixes = set()
+    pending = list(get_resolver().url_patterns)
+    while pending:
+        pattern = pending.pop()
+        head = str(pattern.pattern).lstrip("^/").split("/", 1)[0]
+        if not head and isinstance(pattern, URLResolver):
+            pending.extend(pattern.url_patterns)  # include() mounted at the root
+        elif head and not (_PATTERN_CHARS & set(head)):
+            prefixes.add(head)
+    return frozenset(prefixes) | ALWAYS_RESERVED
+
+
+class Category(SluggedModel):
+    parent = models.ForeignKey(
+        "self", verbose_name="chuyên mục cha", null=True, blank=True,
+        on_delete=models.PROTECT, related_name="children",
+    )  # fmt: skip
+    position = models.PositiveIntegerField("thứ tự", default=0)
+    show_in_menu = models.BooleanField("hiện trên menu", default=True)
+    description = models.TextField("mô tả", blank=True)
+    editors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name="biên tập viên phụ trách", blank=True,
+        related_name="edited_categories",
+    )  # fmt: skip
+
+    class Meta:
+        verbose_name = "chuyên mục"
+        verbose_name_plural = "chuyên mục"
+        ordering = ["position", "name"]
+        indexes = [
+            # the menu: top-level categories in order, then their children
+            models.Index(fields=["parent", "position"], name="category_menu_idx"),
+        ]
+
+    @classmethod
+    def reserved_slugs(cls) -> frozenset[str]:
+        return route_prefixes()
+
+    def clean(self):
+        super().clean()
+        if self.parent_id:
+            if self.parent_id == self.pk:
+                raise ValidationError({"parent": "Chuyên mục không thể là cha của chính nó."})
+            if self.parent.parent_id:
+                raise ValidationError({"parent": "Chuyên mục chỉ có hai cấp."})
+            if self.pk and self.children.exists():
+                raise ValidationError(
+                    {"parent": "Chuyên mục này đã có chuyên mục con nên không thể làm mục con."}
+                )
+
+    def save(self, *args, **kwargs):
+        if self.parent_id and self.parent.parent_id:
+            raise ValidationError({"parent": "Chuyên mục chỉ có hai cấp."})
+        super().save(*args, **kwargs)
+
+    @property
+    def path(self) -> str:
+        """ "chinh-tri" or "chinh-tri/doi-ngoai": the URL prefix of its articles."""
+        return f"{self.parent.slug}/{self.slug}" if self.parent_id else self.slug
+
+    def get_absolute_url(self) -> str:
+        if self.parent_id:
+            return reverse("articles:child_category", args=[self.parent.slug, self.slug])
+        return reverse("articles:category", args=[self.slug])
+
+
+class Topic(SluggedModel):
+    """Chủ đề: a running theme across categories."""
+
+    description = models.TextField("giới thiệu", blank=True)
+    show_on_home = models.BooleanField("hiện ở trang chủ", default=False)
+    position = models.PositiveIntegerField("thứ tự", default=0)
+
+    class Meta:
+        verbose_name = "chủ đề"
+        verbose_name_plural = "chủ đề"
+        ordering = ["position", "name"]
+
+    def get_absolute_url(self) -> str:
+        return reverse("articles:topic", args=[self.slug])
+
+
+class Byline(SluggedModel):
+    """Bút danh: a pen name. One staff member may own several; contributors own none;
+    a group ("Nhóm phóng viên") is a byline too."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="tài khoản", null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="bylines",
+    )  # fmt: skip
+    bio = models.TextField("giới thiệu", blank=True)
+    photo = models.ForeignKey(
+        "articles.Image", verbose_name="ảnh", null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )  # fmt: skip
+
+    class Meta:
+        verbose_name = "bút danh"
+        verbose_name_plural = "bút danh"
+        ordering = ["name"]
+
+    def get_absolute_url(self) -> str:
+        return reverse("articles:byline", args=[self.slug])

@@ -1,0 +1,65 @@
+"""The newsroom's groups and their permissions, kept in sync by one function.
+
+Permissions do not exist yet inside a data migration, so sync_groups() runs after every
+migrate (post_migrate, see apps.py) and from seed_demo. The who-may-move-what rules of the
+workflow live in articles/workflow.py; these permissions only open the admin's doors."""
+
+from django.contrib.auth.models import Group, Permission
+
+REPORTER = "Phóng viên"
+EDITOR = "Biên tập viên"
+SECRETARY = "Thư ký tòa soạn"
+DEPUTY_CHIEF = "Phó Tổng biên tập"
+CHIEF = "Tổng biên tập"
+MODERATOR = "Kiểm duyệt viên bình luận"
+
+_WRITE = [
+    "add_article", "change_article", "view_article",
+    "add_articlebyline", "change_articlebyline", "delete_articlebyline", "view_articlebyline",
+    "add_image", "change_image", "view_image",
+    "view_category", "view_topic", "view_byline", "add_byline",
+]  # fmt: skip
+_DESK = [*_WRITE, "add_topic", "change_topic", "change_byline"]
+_MODERATE = ["view_comment", "change_comment", "moderate_comment", "view_article"]
+_CHIEF = [
+    *_DESK, *_MODERATE, "publish_article", "unpublish_article",
+    "add_category", "change_category", "add_websitelink", "change_websitelink",
+    "delete_websitelink", "view_websitelink", "view_sitesettings", "change_sitesettings",
+    "add_moderationword", "change_moderationword", "delete_moderationword",
+    "view_moderationword",
+]  # fmt: skip
+
+GROUPS: dict[str, list[str]] = {
+    REPORTER: _WRITE,
+    EDITOR: _DESK,
+    SECRETARY: [*_DESK, "add_category", "change_category", "view_websitelink"],
+    DEPUTY_CHIEF: _CHIEF,
+    CHIEF: _CHIEF,
+    MODERATOR: [*_MODERATE, "view_moderationword", "add_moderationword", "change_moderationword"],
+}
+
+
+def sync_groups(**_kwargs) -> None:
+    """Create the six groups and give each exactly its permissions."""
+    wanted = {code for codes in GROUPS.values() for code in codes}
+    perms = {
+        p.codename: p
+        for p in Permission.objects.filter(content_type__app_label="articles", codename__in=wanted)
+    }
+    if not perms:
+        return  # first migrate of an empty database: permissions come in a later signal
+    for name, codes in GROUPS.items():
+        group, _ = Group.objects.get_or_create(name=name)
+        group.permissions.set([perms[c] for c in codes if c in perms])
+
+
+def in_group(user, *names: str) -> bool:
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    cached = getattr(user, "_newsroom_groups", None)
+    if cached is None:
+        cached = set(user.groups.values_list("name", flat=True))
+        user._newsroom_groups = cached
+    return bool(cached & set(names))

@@ -1,0 +1,176 @@
+"""Reader-page widgets and filters. Each widget is an inclusion tag with its own template
+under templates/widgets/ and a fixed number of queries, whatever the data."""
+
+from datetime import timedelta
+
+from django import template
+from django.db.models import F, Q, Sum, Window
+from django.db.models.functions import Coalesce, RowNumber
+from django.utils import timezone
+
+from articles import images, vietnamese
+from articles.models import Article, Category, Comment, SiteSettings, Topic, WebsiteLink
+from articles.sanitize import json_ld_script
+
+register = template.Library()
+
+register.filter("date_line", vietnamese.date_line)
+register.filter("day_line", vietnamese.day_line)
+register.filter("short_date", vietnamese.short_date)
+register.filter("short_datetime", vietnamese.short_datetime)
+
+
+@register.simple_tag
+def today_line() -> str:
+    return vietnamese.day_line(timezone.now())
+
+
+@register.simple_tag
+def json_ld(data):
+    return json_ld_script(data)
+
+
+@register.inclusion_tag("widgets/picture.html")
+def picture(image, lazy=True, sizes="100vw", css_class=""):
+    if image is None:
+        return {"image": None}
+    return {
+        "image": image,
+        "p": images.picture_sources(image, lazy=lazy, sizes=sizes),
+        "css_class": css_class,
+    }
+
+
+def menu_categories() -> list[Category]:
+    """Top-level menu categories with their children attached, from one query."""
+    rows = list(Category.objects.filter(show_in_menu=True).select_related("parent"))
+    tops = [c for c in rows if c.parent_id is None]
+    for top in tops:
+        top.menu_children = [c for c in rows if c.parent_id == top.pk]
+    return tops
+
+
+@register.inclusion_tag("widgets/category_menu.html", takes_context=True)
+def category_menu(context):
+    return {"categories": menu_categories(), "request": context.get("request")}
+
+
+@register.inclusion_tag("widgets/latest_articles.html")
+def latest_articles(limit=10):
+    """Mới nhất: the newest public articles site-wide."""
+    articles = Article.objects.published().select_related("category__parent")
+    return {"articles": list(articles[:limit])}
+
+
+@register.inclusion_tag("widgets/other_articles.html")
+def other_articles(article, limit=10):
+    """Các tin khác: older public articles of the same category, newest first."""
+    older = (
+        Article.objects.published()
+        .filter(category_id=article.category_id)
+        .filter(
+            Q(published_at__lt=article.published_at)
+            | Q(published_at=article.published_at, pk__lt=article.pk)
+        )
+        .exclude(pk=article.pk)
+        .select_related("category__parent")
+        .order_by("-published_at", "-pk")
+    )
+    articles = list(older[:limit]) if article.published_at else []
+    return {"articles": articles}
+
+
+@register.inclusion_tag("widgets/most_read.html")
+def most_read(limit=10):
+    """Đọc nhiều: public articles with the most views over the last N days (a setting)."""
+    days = SiteSettings.load().most_read_days or 7
+    since = timezone.localdate() - timedelta(days=days - 1)
+    articles = (
+        Article.objects.published()
+        .filter(view_days__day__gte=since)
+        .annotate(total_views=Sum("view_days__views"))
+        .select_related("category__parent")
+        .order_by("-total_views", "-published_at")
+    )
+    return {"articles": list(articles[:limit])}
+
+
+@register.inclusion_tag("widgets/website_links.html")
+def website_links():
+    return {"links": list(WebsiteLink.objects.filter(is_active=True))}
+
+
+@register.inclusion_tag("widgets/comment_box.html", takes_context=True)
+def comment_box(context, article):
+    """Phản hồi: approved comments oldest first, the newsroom's replies under them."""
+    rows = list(
+        Comment.objects.approved()
+        .filter(article=article)
+        .order_by("created_at", "pk")
+        .only("pk", "parent_id", "name", "content", "created_at", "is_newsroom_reply")
+    )
+    replies: dict[int, list] = {}
+    for row in rows:
+        if row.parent_id:
+            replies.setdefault(row.parent_id, []).append(row)
+    threads = [(row, replies.get(row.pk, [])) for row in rows if not row.parent_id]
+    return {"article": article, "threads": threads, "request": context.get("request")}
+
+
+@register.inclusion_tag("widgets/category_bands.html")
+def category_bands(per_band=5, days=30):
+    """One band per top-level category with its latest articles, from one windowed query."""
+    tops = [c for c in menu_categories()]
+    since = timezone.now() - timedelta(days=days)
+    top_id = Coalesce(F("category__parent_id"), F("category_id"))
+    ranked = (
+        Article.objects.published()
+        .filter(published_at__gte=since)
+        .annotate(
+            top_id=top_id,
+            rank=Window(
+                RowNumber(),
+                partition_by=[top_id],
+                order_by=[F("published_at").desc(), F("pk").desc()],
+            ),
+        )
+        .filter(rank__lte=per_band)
+        .select_related("category__parent", "cover")
+        .prefetch_related("cover__renditions")
+        .order_by("top_id", "rank")
+    )
+    by_top: dict[int, list] = {}
+    for article in ranked:
+        by_top.setdefault(article.top_id, []).append(article)
+    bands = [(top, by_top[top.pk]) for top in tops if by_top.get(top.pk)]
+    return {"bands": bands}
+
+
+@register.inclusion_tag("widgets/topic_boxes.html")
+def topic_boxes(per_topic=4):
+    """Topic boxes of the home page: each home topic with its newest public articles."""
+    topics = list(Topic.objects.filter(show_on_home=True))
+    ranked = (
+        Article.objects.published()
+        .filter(topics__in=topics)
+        .annotate(
+            topic_id=F("topics__id"),
+            rank=Window(
+                RowNumber(),
+                partition_by=[F("topics__id")],
+                order_by=[F("published_at").desc(), F("pk").desc()],
+            ),
+        )
+        .filter(rank__lte=per_topic)
+        .select_related("category__parent")
+        .order_by("topic_id", "rank")
+    )
+    by_topic: dict[int, list] = {}
+    for article in ranked if topics else []:
+        by_topic.setdefault(article.topic_id, []).append(article)
+    return {"boxes": [(t, by_topic.get(t.pk, [])) for t in topics if by_topic.get(t.pk)]}
+
+
+@register.inclusion_tag("widgets/site_footer.html")
+def site_footer(site, full=False):
+    return {"site": site, "full": full}

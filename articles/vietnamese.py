@@ -1,0 +1,92 @@
+"""Vietnamese text: normalisation, folding, slugs and dates.
+
+Everything that compares, searches or slugifies Vietnamese goes through these functions,
+so "Khánh Hoà" (old tone placement), "Khánh Hòa" and an NFD paste from Word all agree.
+"""
+
+import unicodedata
+from datetime import datetime
+
+from django.utils import timezone
+from django.utils.text import slugify
+
+# đ/Đ are letters of their own, not d plus a mark: NFD does not decompose them.
+_D_MAP = str.maketrans({"đ": "d", "Đ": "D"})
+
+# datetime.weekday() order. Django's "vi" locale says "Thứ 2"; newspapers write the words.
+WEEKDAYS = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ Nhật")
+
+
+def nfc(value: str) -> str:
+    """Compose text to NFC and drop NUL bytes (PostgreSQL refuses them in text columns)."""
+    if not value:
+        return value
+    return unicodedata.normalize("NFC", value.replace("\x00", ""))
+
+
+def strip_marks(value: str) -> str:
+    """Drop tones and vowel marks, map đ to d, keep case: "Đà Nẵng" -> "Da Nang"."""
+    decomposed = unicodedata.normalize("NFD", value.translate(_D_MAP))
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return unicodedata.normalize("NFC", stripped)
+
+
+def fold(value: str) -> str:
+    """The comparison form used by search and comment rules: no marks, đ=d, casefolded."""
+    if not value:
+        return ""
+    return strip_marks(value).casefold()
+
+
+def fold_char_map(value: str) -> tuple[str, list[int]]:
+    """Fold `value` character by character, returning the folded text and, for each folded
+    character, the index of the original character it came from. Highlighting uses it to
+    put marks on the original (accented) text after matching on the folded one."""
+    folded: list[str] = []
+    origin: list[int] = []
+    for index, ch in enumerate(value):
+        piece = fold(ch)
+        folded.append(piece)
+        origin.extend([index] * len(piece))
+    return "".join(folded), origin
+
+
+def has_diacritics(value: str) -> bool:
+    return fold(value) != value.casefold()
+
+
+def vn_slugify(value: str, max_length: int = 200) -> str:
+    """ASCII slug: "Đảng bộ Khối các cơ quan tỉnh Khánh Hòa" ->
+    "dang-bo-khoi-cac-co-quan-tinh-khanh-hoa". slugify() alone drops đ entirely."""
+    slug = slugify(strip_marks(nfc(value or "")))
+    return slug[:max_length].strip("-")
+
+
+def date_line(moment: datetime) -> str:
+    """ "Thứ Sáu, 27/11/2026, 08:15 (GMT+7)" in the site's time zone."""
+    local = timezone.localtime(moment)
+    return f"{WEEKDAYS[local.weekday()]}, {local:%d/%m/%Y}, {local:%H:%M} (GMT+7)"
+
+
+def day_line(moment: datetime) -> str:
+    """ "Thứ Sáu, 27/11/2026" for the masthead."""
+    local = timezone.localtime(moment)
+    return f"{WEEKDAYS[local.weekday()]}, {local:%d/%m/%Y}"
+
+
+def short_datetime(moment: datetime) -> str:
+    """ "27/11/2026 08:15" for comments and lists."""
+    return f"{timezone.localtime(moment):%d/%m/%Y %H:%M}"
+
+
+def short_date(moment: datetime) -> str:
+    return f"{timezone.localtime(moment):%d/%m/%Y}"
+
+
+def sort_key(value: str) -> tuple:
+    """Python-side collation for SQLite: base letters first (with đ after d), then marks.
+    PostgreSQL sorts with the ICU collation vi-x-icu instead."""
+    folded = fold(value)
+    # Put đ after every d-word of the same base so "Đà" comes after "Dạ" but before "E".
+    dd_weight = tuple(1 if ch in "đĐ" else 0 for ch in value)
+    return (folded, dd_weight, nfc(value).casefold())

@@ -1,0 +1,181 @@
+"""Reader pages. Views stay thin: queries live on the models, widgets in template tags."""
+
+from django.core.paginator import InvalidPage, Paginator
+from django.http import Http404, HttpResponse, HttpResponseNotFound, HttpResponseServerError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template import loader
+from django.utils.cache import add_never_cache_headers
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_POST
+
+from articles import popularity
+from articles.http import is_bot, is_same_origin
+from articles.models import Article, Byline, Category, Topic, absolute_url
+
+PER_PAGE = 20
+
+
+def paginate(request, queryset, per_page: int = PER_PAGE):
+    """A page of `queryset`; a missing, non-numeric or out-of-range page is a 404."""
+    paginator = Paginator(queryset, per_page, allow_empty_first_page=True)
+    try:
+        return paginator.page(request.GET.get("page") or 1)
+    except InvalidPage as exc:
+        raise Http404("Trang không tồn tại.") from exc
+
+
+def can_preview(user, article) -> bool:
+    from articles.workflow import can_view
+
+    return user.is_authenticated and user.is_staff and can_view(user, article)
+
+
+@require_GET
+def home(request):
+    featured = list(Article.objects.published().filter(is_featured=True).for_listing()[:5])
+    return render(
+        request, "articles/home.html", {"featured": featured, "canonical": absolute_url("/")}
+    )
+
+
+@require_GET
+def category_detail(request, category, child=None):
+    found, _moved = Category.by_slug_or_redirect(child or category)
+    if found is None:
+        raise Http404("Chuyên mục không tồn tại.")
+    if request.path != found.get_absolute_url():  # renamed, moved, or under a wrong parent
+        return redirect(found.get_absolute_url() + _query(request), permanent=True)
+    top = found.parent or found
+    tabs = list(top.children.all()) if top else []
+    family = [found.pk] + ([c.pk for c in tabs] if found.parent_id is None else [])
+    articles = Article.objects.published().filter(category__in=family).for_listing()
+    page = paginate(request, articles)
+    context = {"category": found, "page": page, "tabs": tabs, "canonical": _canonical(request)}
+    return render(request, "articles/category.html", context)
+
+
+def _canonical(request) -> str:
+    """The page's public URL: its path plus the page number when past the first."""
+    page = request.GET.get("page")
+    return absolute_url(request.path + (f"?page={page}" if page and page != "1" else ""))
+
+
+def _query(request) -> str:
+    return f"?{request.GET.urlencode()}" if request.GET else ""
+
+
+def load_article(public_id: str):
+    return get_object_or_404(
+        Article.objects.select_related("category__parent", "cover").prefetch_related(
+            "cover__renditions", "byline_links__byline", "topics"
+        ),
+        public_id=public_id,
+    )
+
+
+@require_GET
+def article_detail(request, category, month, slug_id, child=None):
+    article = load_article(slug_id[-7:])
+    preview = not article.is_public
+    if preview and not can_preview(request.user, article):
+        if article.status == Article.Status.UNPUBLISHED:
+            return render(request, "articles/gone.html", {"article": article}, status=410)
+        raise Http404("Bài viết không tồn tại.")
+    canonical = article.get_absolute_url()
+    if request.path != canonical:
+        return redirect(canonical + _query(request), permanent=True)
+    context = {
+        "article": article,
+        "preview": preview,
+        "canonical": absolute_url(canonical),
+        "og_tags": article.opengraph_tags(),
+        "ld": article.json_ld(),
+    }
+    response = render(request, "articles/article.html", context)
+    if preview:
+        add_never_cache_headers(response)
+        response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+@require_GET
+def print_article(request, public_id):
+    article = load_article(public_id)
+    if not article.is_public and not can_preview(request.user, article):
+        if article.status == Article.Status.UNPUBLISHED:
+            return render(request, "articles/gone.html", {"article": article}, status=410)
+        raise Http404("Bài viết không tồn tại.")
+    response = render(
+        request,
+        "articles/print.html",
+        {"article": article, "canonical": absolute_url(article.get_absolute_url())},
+    )
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+def _listing(request, model, slug, template):
+    obj, moved = model.by_slug_or_redirect(slug)
+    if obj is None:
+        raise Http404("Không tìm thấy trang.")
+    if moved:
+        return redirect(obj.get_absolute_url() + _query(request), permanent=True)
+    articles = Article.objects.published().filter(**{_FILTERS[model]: obj}).for_listing()
+    page = paginate(request, articles.distinct())
+    context = {"object": obj, "page": page, "canonical": _canonical(request)}
+    return render(request, template, context)
+
+
+_FILTERS = {Byline: "bylines", Topic: "topics"}
+
+
+@require_GET
+def byline_detail(request, slug):
+    return _listing(request, Byline, slug, "articles/byline.html")
+
+
+@require_GET
+def topic_detail(request, slug):
+    return _listing(request, Topic, slug, "articles/topic.html")
+
+
+@require_GET
+def robots_txt(request):
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /tim-kiem/",
+        "Disallow: /print/",
+        "Disallow: /api/",
+        f"Sitemap: {absolute_url('/sitemap.xml')}",
+        f"Sitemap: {absolute_url('/sitemap-news.xml')}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+@csrf_exempt  # a beacon from cached pages: no cookie, no token; Origin is checked instead
+@require_POST
+def count_view(request):
+    """Đọc nhiều beacon. Sets no cookie; ignores staff, bots and other origins."""
+    if not is_same_origin(request) or is_bot(request):
+        return HttpResponse(status=204)
+    if request.COOKIES.get("sessionid") and request.user.is_staff:
+        return HttpResponse(status=204)
+    try:
+        article_id = int(request.POST.get("id", ""))
+    except ValueError:
+        return HttpResponse(status=204)
+    if article_id > 0:
+        popularity.record_view(article_id)
+    return HttpResponse(status=204)
+
+
+def page_not_found(request, exception):
+    template = loader.get_template("404.html")
+    return HttpResponseNotFound(template.render({}, request))
+
+
+def server_error(request):
+    # No context processors, no database: the 500 page must render when the database is down.
+    template = loader.get_template("500.html")
+    return HttpResponseServerError(template.render({}))
