@@ -1,6 +1,7 @@
 """Reader pages. Views stay thin: queries live on the models, widgets in template tags."""
 
 from django.core.paginator import InvalidPage, Paginator
+from django.db.models import Prefetch
 from django.http import Http404, HttpResponse, HttpResponseNotFound, HttpResponseServerError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
@@ -10,7 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from articles import popularity
 from articles.http import is_bot, is_same_origin
-from articles.models import Article, Byline, Category, Topic, absolute_url
+from articles.models import Article, ArticleByline, Byline, Category, Topic, absolute_url
 
 PER_PAGE = 20
 
@@ -67,7 +68,9 @@ def _query(request) -> str:
 def load_article(public_id: str):
     return get_object_or_404(
         Article.objects.select_related("category__parent", "cover").prefetch_related(
-            "cover__renditions", "byline_links__byline", "topics"
+            "cover__renditions",
+            Prefetch("byline_links", ArticleByline.objects.select_related("byline")),
+            "topics",
         ),
         public_id=public_id,
     )

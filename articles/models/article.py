@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.html import strip_tags
 from django_prose_editor.fields import ProseEditorField
 
-from articles.images import enrich_figures
+from articles.images import enrich_figures, figure_ids
 from articles.models.base import NormalizedModel
 from articles.models.site import SiteSettings, absolute_url
 from articles.sanitize import clean_html, trusted_html
@@ -225,6 +225,11 @@ class Article(NormalizedModel):
     @property
     def is_scheduled(self) -> bool:
         return self.status == self.Status.PUBLISHED and not self.is_public
+
+    @property
+    def cover_in_body(self) -> bool:
+        """The cover is also a figure of the body: the page shows it once, in the body."""
+        return bool(self.cover_id) and self.cover_id in figure_ids(self.body)
 
     @property
     def body_markup(self):

@@ -67,6 +67,9 @@ class SluggedModel(NormalizedModel):
         help_text="Để trống để tạo tự động từ tên (không dấu, đ → d).",
     )  # fmt: skip
 
+    # Relations a page needs along with the object found by its slug.
+    lookup_related: tuple[str, ...] = ()
+
     class Meta:
         abstract = True
 
@@ -114,10 +117,11 @@ class SluggedModel(NormalizedModel):
     @classmethod
     def by_slug_or_redirect(cls, slug: str):
         """(object, moved): the object with this slug, or the one that used to have it."""
-        obj = cls.objects.filter(slug=slug).first()
+        objects = cls.objects.select_related(*cls.lookup_related)
+        obj = objects.filter(slug=slug).first()
         if obj is not None:
             return obj, False
         target = SlugRedirect.objects.filter(model=cls._meta.model_name, old_slug=slug).first()
         if target is None:
             return None, False
-        return cls.objects.filter(pk=target.target_id).first(), True
+        return objects.filter(pk=target.target_id).first(), True

@@ -67,7 +67,8 @@ class SiteSettings(NormalizedModel):
         """The settings row, from the shared cache when possible (every page needs it)."""
         obj = cache.get(SITE_SETTINGS_CACHE_KEY)
         if obj is None:
-            obj, _ = cls.objects.get_or_create(pk=1)
+            # Reading a page never writes: an unconfigured site shows the defaults.
+            obj = cls.objects.filter(pk=1).first() or cls(pk=1)
             cache.set(SITE_SETTINGS_CACHE_KEY, obj, 3600)
         return obj
 

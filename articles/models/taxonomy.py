@@ -43,6 +43,8 @@ class Category(SluggedModel):
         related_name="edited_categories",
     )  # fmt: skip
 
+    lookup_related = ("parent",)
+
     class Meta:
         verbose_name = "chuyên mục"
         verbose_name_plural = "chuyên mục"
@@ -113,6 +115,8 @@ class Byline(SluggedModel):
         "articles.Image", verbose_name="ảnh", null=True, blank=True,
         on_delete=models.SET_NULL, related_name="+",
     )  # fmt: skip
+
+    lookup_related = ("photo",)
 
     class Meta:
         verbose_name = "bút danh"

@@ -20,6 +20,15 @@ register.filter("short_date", vietnamese.short_date)
 register.filter("short_datetime", vietnamese.short_datetime)
 
 
+@register.filter
+def list_time(moment) -> str:
+    """ "08:15" for today's articles, "27/11" for older ones (Mới nhất)."""
+    if not moment:
+        return ""
+    local = timezone.localtime(moment)
+    return f"{local:%H:%M}" if local.date() == timezone.localdate() else f"{local:%d/%m}"
+
+
 @register.simple_tag
 def today_line() -> str:
     return vietnamese.day_line(timezone.now())
@@ -65,6 +74,8 @@ def latest_articles(limit=10):
 @register.inclusion_tag("widgets/other_articles.html")
 def other_articles(article, limit=10):
     """Các tin khác: older public articles of the same category, newest first."""
+    if article.published_at is None:  # a draft in preview has no place in the timeline yet
+        return {"articles": []}
     older = (
         Article.objects.published()
         .filter(category_id=article.category_id)
@@ -76,8 +87,7 @@ def other_articles(article, limit=10):
         .select_related("category__parent")
         .order_by("-published_at", "-pk")
     )
-    articles = list(older[:limit]) if article.published_at else []
-    return {"articles": articles}
+    return {"articles": list(older[:limit])}
 
 
 @register.inclusion_tag("widgets/most_read.html")
