@@ -27,6 +27,16 @@ def _test_settings(settings, tmp_path_factory):
     settings.CACHES = {"default": TEST_CACHE}
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.DEBUG = False
-    cache.clear()
+    reset_caches()
     yield
+    reset_caches()
+
+
+def reset_caches():
+    """The shared cache and every per-process tier in front of it."""
+    from articles import cache as generations
+    from articles.middleware import local_tier
+
     cache.clear()
+    generations.forget_local()
+    local_tier.clear()

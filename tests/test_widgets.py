@@ -3,11 +3,11 @@
 from datetime import timedelta
 
 import pytest
-from django.core.cache import cache
 from django.template import Context, Template
 from django.utils import timezone
 
 from articles.models import Article, ArticleView
+from tests.conftest import reset_caches
 from tests.factories import (
     make_article,
     make_byline,
@@ -142,7 +142,7 @@ def build_site(n: int):
 @pytest.mark.parametrize("n", [1, 12])
 def test_article_page_query_budget(client, django_assert_max_num_queries, n):
     article = build_site(n)
-    cache.clear()
+    reset_caches()
     with django_assert_max_num_queries(12):
         assert client.get(article.get_absolute_url()).status_code == 200
 
@@ -150,7 +150,7 @@ def test_article_page_query_budget(client, django_assert_max_num_queries, n):
 @pytest.mark.parametrize("n", [1, 12])
 def test_home_page_query_budget(client, django_assert_max_num_queries, n):
     build_site(n)
-    cache.clear()
+    reset_caches()
     with django_assert_max_num_queries(15):
         assert client.get("/").status_code == 200
 
@@ -158,7 +158,7 @@ def test_home_page_query_budget(client, django_assert_max_num_queries, n):
 @pytest.mark.parametrize("n", [1, 25])
 def test_category_page_query_budget(client, django_assert_max_num_queries, n):
     article = build_site(n)
-    cache.clear()
+    reset_caches()
     with django_assert_max_num_queries(10):
         assert client.get(article.category.get_absolute_url()).status_code == 200
     with django_assert_max_num_queries(10):
@@ -172,7 +172,7 @@ def test_home_bands_come_from_one_query_per_page_not_per_band(
         top = make_category()
         for _ in range(6):
             make_article(category=top)
-    cache.clear()
+    reset_caches()
     with django_assert_max_num_queries(15):
         html = client.get("/").content.decode()
     assert html.count('class="band"') == 8

@@ -9,6 +9,7 @@ from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
 
 from articles import images, vietnamese
+from articles.cache import SITE, fragment
 from articles.models import Article, Category, Comment, SiteSettings, Topic, WebsiteLink
 from articles.sanitize import json_ld_script
 
@@ -52,11 +53,15 @@ def picture(image, lazy=True, sizes="100vw", css_class=""):
 
 def menu_categories() -> list[Category]:
     """Top-level menu categories with their children attached, from one query."""
-    rows = list(Category.objects.filter(show_in_menu=True).select_related("parent"))
-    tops = [c for c in rows if c.parent_id is None]
-    for top in tops:
-        top.menu_children = [c for c in rows if c.parent_id == top.pk]
-    return tops
+
+    def build():
+        rows = list(Category.objects.filter(show_in_menu=True).select_related("parent"))
+        tops = [c for c in rows if c.parent_id is None]
+        for top in tops:
+            top.menu_children = [c for c in rows if c.parent_id == top.pk]
+        return tops
+
+    return fragment("menu", build, scopes=(SITE,))
 
 
 @register.inclusion_tag("widgets/category_menu.html", takes_context=True)
@@ -68,7 +73,7 @@ def category_menu(context):
 def latest_articles(limit=10):
     """Mới nhất: the newest public articles site-wide."""
     articles = Article.objects.published().select_related("category__parent")
-    return {"articles": list(articles[:limit])}
+    return {"articles": fragment("latest", lambda: list(articles[:limit]), extra=str(limit))}
 
 
 @register.inclusion_tag("widgets/other_articles.html")
@@ -87,7 +92,8 @@ def other_articles(article, limit=10):
         .select_related("category__parent")
         .order_by("-published_at", "-pk")
     )
-    return {"articles": list(older[:limit])}
+    rows = fragment("other", lambda: list(older[:limit]), extra=f"{article.pk}:{limit}")
+    return {"articles": rows}
 
 
 @register.inclusion_tag("widgets/most_read.html")
@@ -102,12 +108,15 @@ def most_read(limit=10):
         .select_related("category__parent")
         .order_by("-total_views", "-published_at")
     )
-    return {"articles": list(articles[:limit])}
+    # Views move without a bump: a minute of staleness is fine for a most-read list.
+    rows = fragment("most-read", lambda: list(articles[:limit]), extra=str(limit), timeout=60)
+    return {"articles": rows}
 
 
 @register.inclusion_tag("widgets/website_links.html")
 def website_links():
-    return {"links": list(WebsiteLink.objects.filter(is_active=True))}
+    links = WebsiteLink.objects.filter(is_active=True)
+    return {"links": fragment("links", lambda: list(links), scopes=(SITE,))}
 
 
 @register.inclusion_tag("widgets/comment_box.html", takes_context=True)
@@ -130,7 +139,7 @@ def comment_box(context, article):
 @register.inclusion_tag("widgets/category_bands.html")
 def category_bands(per_band=5, days=30):
     """One band per top-level category with its latest articles, from one windowed query."""
-    tops = [c for c in menu_categories()]
+    tops = menu_categories()
     since = timezone.now() - timedelta(days=days)
     top_id = Coalesce(F("category__parent_id"), F("category_id"))
     ranked = (
@@ -149,36 +158,45 @@ def category_bands(per_band=5, days=30):
         .prefetch_related("cover__renditions")
         .order_by("top_id", "rank")
     )
-    by_top: dict[int, list] = {}
-    for article in ranked:
-        by_top.setdefault(article.top_id, []).append(article)
-    bands = [(top, by_top[top.pk]) for top in tops if by_top.get(top.pk)]
-    return {"bands": bands}
+
+    def build():
+        by_top: dict[int, list] = {}
+        for article in ranked:
+            by_top.setdefault(article.top_id, []).append(article)
+        return [(top, by_top[top.pk]) for top in tops if by_top.get(top.pk)]
+
+    return {"bands": fragment("bands", build, extra=f"{per_band}:{days}")}
 
 
 @register.inclusion_tag("widgets/topic_boxes.html")
 def topic_boxes(per_topic=4):
     """Topic boxes of the home page: each home topic with its newest public articles."""
-    topics = list(Topic.objects.filter(show_on_home=True))
-    ranked = (
-        Article.objects.published()
-        .filter(topics__in=topics)
-        .annotate(
-            topic_id=F("topics__id"),
-            rank=Window(
-                RowNumber(),
-                partition_by=[F("topics__id")],
-                order_by=[F("published_at").desc(), F("pk").desc()],
-            ),
+
+    def build():
+        topics = list(Topic.objects.filter(show_on_home=True))
+        if not topics:
+            return []
+        ranked = (
+            Article.objects.published()
+            .filter(topics__in=topics)
+            .annotate(
+                topic_id=F("topics__id"),
+                rank=Window(
+                    RowNumber(),
+                    partition_by=[F("topics__id")],
+                    order_by=[F("published_at").desc(), F("pk").desc()],
+                ),
+            )
+            .filter(rank__lte=per_topic)
+            .select_related("category__parent")
+            .order_by("topic_id", "rank")
         )
-        .filter(rank__lte=per_topic)
-        .select_related("category__parent")
-        .order_by("topic_id", "rank")
-    )
-    by_topic: dict[int, list] = {}
-    for article in ranked if topics else []:
-        by_topic.setdefault(article.topic_id, []).append(article)
-    return {"boxes": [(t, by_topic.get(t.pk, [])) for t in topics if by_topic.get(t.pk)]}
+        by_topic: dict[int, list] = {}
+        for article in ranked:
+            by_topic.setdefault(article.topic_id, []).append(article)
+        return [(t, by_topic[t.pk]) for t in topics if by_topic.get(t.pk)]
+
+    return {"boxes": fragment("topic-boxes", build, extra=str(per_topic))}
 
 
 @register.inclusion_tag("widgets/site_footer.html")

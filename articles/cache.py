@@ -1,0 +1,117 @@
+"""Cache generations: what makes cached pages and widgets change the moment content does.
+
+Nothing is ever deleted from the cache. Every cached page and widget has the generations it
+depends on in its key; a change bumps a generation, and the next request looks under a new
+key. Scopes:
+
+- "site": settings, menu categories, topics, bylines, website links. Every page shows them.
+- "content": which articles are public and what lists show (titles, sapo, covers, order).
+  Every reader page carries Mới nhất, so every page depends on it.
+- "article:<public_id>": one article's own page (body edits, approved comments).
+
+The content generation also remembers the earliest future published_at. The first request
+after that moment bumps it, so a scheduled article appears everywhere with no job running.
+
+Generations are read through a per-process memory tier that holds them for at most
+LOCAL_SECONDS, so a change shows on every node within that time.
+"""
+
+import secrets
+import threading
+import time
+
+from django.core.cache import cache
+from django.utils import timezone
+
+LOCAL_SECONDS = 1.0
+SITE = "site"
+CONTENT = "content"
+SCHEDULE_KEY = "gen:next-scheduled"
+
+_local: dict[str, tuple[float, object]] = {}
+_lock = threading.Lock()
+
+
+def _gen_key(scope: str) -> str:
+    return f"gen:{scope}"
+
+
+def article_scope(public_id: str) -> str:
+    return f"article:{public_id}"
+
+
+def _new_token() -> str:
+    # Random, not a counter: after a cache flush a counter would restart and old keys
+    # (still held in some process's memory tier) would match again.
+    return secrets.token_hex(6)
+
+
+def bump(*scopes: str) -> None:
+    cache.set_many({_gen_key(scope): _new_token() for scope in scopes}, None)
+    if CONTENT in scopes:
+        remember_next_scheduled()
+    forget_local()
+
+
+def forget_local() -> None:
+    with _lock:
+        _local.clear()
+
+
+def remember_next_scheduled() -> None:
+    from articles.models import Article
+
+    upcoming = (
+        Article.objects.filter(status=Article.Status.PUBLISHED, published_at__gt=timezone.now())
+        .order_by("published_at")
+        .values_list("published_at", flat=True)
+        .first()
+    )
+    cache.set(SCHEDULE_KEY, upcoming.timestamp() if upcoming else 0, None)
+
+
+def generations(*scopes: str) -> dict[str, str]:
+    """Current generation of each scope, plus the release of any scheduled article whose
+    time has come. One cache round trip at most per LOCAL_SECONDS per process."""
+    now = time.monotonic()
+    wanted = [_gen_key(s) for s in scopes] + [SCHEDULE_KEY]
+    with _lock:
+        fresh = {k: v for k, (expires, v) in ((k, _local.get(k, (0, None))) for k in wanted)
+                 if expires > now}  # fmt: skip
+    missing = [k for k in wanted if k not in fresh]
+    if missing:
+        found = cache.get_many(missing)
+        for key in missing:
+            if key not in found and key != SCHEDULE_KEY:
+                cache.add(key, _new_token(), None)  # first use, or the cache was flushed
+                found[key] = cache.get(key)
+        with _lock:
+            for key in missing:
+                value = found.get(key) or 0
+                fresh[key] = value
+                _local[key] = (now + LOCAL_SECONDS, value)
+    due = fresh.get(SCHEDULE_KEY) or 0
+    if due and due <= timezone.now().timestamp():
+        # A scheduled article's time has come: only one process releases it.
+        if cache.add(f"{SCHEDULE_KEY}:lock:{due}", 1, 30):
+            bump(CONTENT)
+        forget_local()
+        return generations(*scopes)
+    return {scope: fresh[_gen_key(scope)] for scope in scopes}
+
+
+def key_for(name: str, *scopes: str, extra: str = "") -> str:
+    """A cache key that changes whenever any of `scopes` is bumped, and at midnight."""
+    gens = generations(*scopes)
+    stamp = ".".join(str(gens[s]) for s in scopes)
+    return f"{name}:{stamp}:{timezone.localdate():%Y%m%d}:{extra}"
+
+
+def fragment(name: str, builder, *, scopes=(SITE, CONTENT), extra: str = "", timeout=600):
+    """Cached result of builder() (a widget's data), keyed by generations."""
+    key = key_for(f"frag:{name}", *scopes, extra=extra)
+    value = cache.get(key)
+    if value is None:
+        value = builder()
+        cache.set(key, value, timeout)
+    return value

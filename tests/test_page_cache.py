@@ -1,0 +1,240 @@
+"""Pages from the cache that are never stale."""
+
+import threading
+import time
+from datetime import timedelta
+from unittest import mock
+
+import pytest
+from django.core.cache import cache
+from django.utils import timezone
+
+from articles import cache as generations
+from articles import middleware
+from articles.models import Article, Comment, SiteSettings, WebsiteLink
+from tests.factories import make_article, make_category, make_comment, make_link
+
+pytestmark = pytest.mark.django_db
+Status = Article.Status
+
+
+@pytest.fixture
+def site():
+    category = make_category(name="Kinh tế")
+    first = make_article(category=category, title="Bài thứ nhất",
+                         published_at=timezone.now() - timedelta(hours=3))  # fmt: skip
+    second = make_article(category=category, title="Bài thứ hai",
+                          published_at=timezone.now() - timedelta(hours=2))  # fmt: skip
+    return category, first, second
+
+
+def get(client, url, **headers):
+    response = client.get(url, **headers)
+    return response, response.content.decode()
+
+
+class TestServedFromCache:
+    def test_second_anonymous_request_is_a_hit(self, client, site):
+        _, first, _ = site
+        assert client.get("/")["X-Cache"] == "MISS"
+        assert client.get("/")["X-Cache"] == "HIT"
+        assert client.get(first.get_absolute_url())["X-Cache"] == "MISS"
+        assert client.get(first.get_absolute_url())["X-Cache"] == "HIT"
+
+    def test_hit_makes_no_database_query(self, client, site, django_assert_num_queries):
+        client.get("/")
+        with django_assert_num_queries(0):
+            assert client.get("/")["X-Cache"] == "HIT"
+
+    def test_cached_response_carries_no_cookie_token_or_message(self, client, site):
+        client.get("/")
+        response = client.get("/")
+        assert response["X-Cache"] == "HIT"
+        assert not response.cookies and "Set-Cookie" not in response
+        assert b"csrfmiddlewaretoken" not in response.content
+        assert "s-maxage" in response["Cache-Control"] and "public" in response["Cache-Control"]
+
+    def test_session_cookie_bypasses(self, client, site):
+        client.get("/")
+        client.cookies["sessionid"] = "anything"
+        assert client.get("/")["X-Cache"] == "BYPASS"
+
+    def test_messages_cookie_bypasses(self, client, site):
+        client.get("/")
+        client.cookies["messages"] = "x"
+        assert client.get("/")["X-Cache"] == "BYPASS"
+
+    def test_staff_always_get_a_fresh_page(self, client, site, admin_user):
+        _, first, _ = site
+        client.get(first.get_absolute_url())
+        client.force_login(admin_user)
+        assert client.get(first.get_absolute_url())["X-Cache"] == "BYPASS"
+
+    def test_staff_preview_is_never_stored(self, client, admin_user):
+        draft = make_article(status=Status.DRAFT)
+        client.force_login(admin_user)
+        client.get(draft.get_absolute_url())
+        client.logout()
+        client.cookies.clear()
+        assert client.get(draft.get_absolute_url()).status_code == 404
+
+    def test_304_on_matching_etag(self, client, site):
+        first = client.get("/")
+        again = client.get("/", HTTP_IF_NONE_MATCH=first["ETag"])
+        assert again.status_code == 304
+        assert again["ETag"] == first["ETag"] and "Last-Modified" in again
+
+    def test_admin_and_beacon_are_never_cached(self, client):
+        assert client.get("/admin/login/")["X-Cache"] == "BYPASS"
+        assert client.post("/api/views/", {"id": "1"})["X-Cache"] == "BYPASS"
+
+
+class TestNeverStale:
+    def test_publishing_shows_on_home_category_and_other_articles(self, client, site):
+        category, first, _ = site
+        pages = ["/", category.get_absolute_url(), first.get_absolute_url()]
+        for url in pages:
+            client.get(url)
+        fresh = make_article(category=category, title="Tin nóng vừa đăng")
+        for url in pages:
+            response, html = get(client, url)
+            assert "Tin nóng vừa đăng" in html, url
+            assert response["X-Cache"] == "MISS"
+
+    def test_editing_a_title_shows_everywhere(self, client, site):
+        category, first, second = site
+        client.get("/")
+        client.get(second.get_absolute_url())
+        first.title = "Tiêu đề đã sửa"
+        first.save()
+        assert "Tiêu đề đã sửa" in get(client, "/")[1]
+        assert "Tiêu đề đã sửa" in get(client, second.get_absolute_url())[1]
+
+    def test_unpublishing_removes_it_from_every_cached_page(self, client, site):
+        category, first, second = site
+        url = first.get_absolute_url()
+        for page in ("/", category.get_absolute_url(), second.get_absolute_url(), url):
+            client.get(page)
+        first.status = Status.UNPUBLISHED
+        first.save()
+        assert client.get(url).status_code == 410
+        for page in ("/", category.get_absolute_url(), second.get_absolute_url()):
+            assert "Bài thứ nhất" not in get(client, page)[1], page
+
+    def test_approving_a_comment_bumps_only_that_article(self, client, site):
+        _, first, second = site
+        comment = make_comment(first, content="Ý kiến chờ duyệt", status=Comment.Status.PENDING)
+        client.get(first.get_absolute_url())
+        client.get(second.get_absolute_url())
+        client.get("/")
+        comment.status = Comment.Status.APPROVED
+        comment.save()
+        response, html = get(client, first.get_absolute_url())
+        assert "Ý kiến chờ duyệt" in html and response["X-Cache"] == "MISS"
+        assert client.get(second.get_absolute_url())["X-Cache"] == "HIT"
+        assert client.get("/")["X-Cache"] == "HIT"
+
+    def test_site_settings_and_links_bump_everything(self, client, site):
+        _, first, _ = site
+        client.get("/")
+        client.get(first.get_absolute_url())
+        settings_row = SiteSettings.load()
+        settings_row.masthead_name = "Báo Đổi Tên"
+        settings_row.save()
+        assert "Báo Đổi Tên" in get(client, "/")[1]
+        make_link(title="Cổng mới")
+        assert "Cổng mới" in get(client, first.get_absolute_url())[1]
+        WebsiteLink.objects.all().delete()
+        assert "Cổng mới" not in get(client, "/")[1]
+
+    def test_draft_edits_bump_nothing(self, client, site):
+        category, _, _ = site
+        client.get("/")
+        draft = make_article(status=Status.DRAFT, category=category)
+        draft.title = "Nháp sửa"
+        draft.save()
+        assert client.get("/")["X-Cache"] == "HIT"
+
+    def test_scheduled_article_appears_on_cached_pages_with_no_job(self, client, site):
+        category, first, _ = site
+        start = timezone.now()
+        make_article(
+            category=category, title="Bài hẹn giờ", published_at=start + timedelta(minutes=5)
+        )
+        pages = ["/", category.get_absolute_url(), first.get_absolute_url()]
+        for url in pages:
+            assert "Bài hẹn giờ" not in get(client, url)[1]
+            assert client.get(url)["X-Cache"] == "HIT"
+        later = start + timedelta(minutes=6)
+        with mock.patch("django.utils.timezone.now", return_value=later):
+            generations.forget_local()
+            for url in pages:
+                assert "Bài hẹn giờ" in get(client, url)[1], url
+
+    def test_a_bump_on_another_node_shows_within_seconds(self, client, site):
+        category, first, _ = site
+        client.get("/")
+        # Another web node publishes: the shared generation changes, this process's memory
+        # tier still holds the old one for at most LOCAL_SECONDS.
+        Article.objects.filter(pk=first.pk).update(title="Sửa từ máy khác")
+        cache.set("gen:content", "from-another-node", None)
+        real = time.monotonic
+        with mock.patch("articles.cache.time.monotonic", lambda: real() + 5):
+            assert "Sửa từ máy khác" in get(client, "/")[1]
+
+    def test_masthead_date_turns_at_midnight(self, client, site):
+        before = timezone.now().replace(hour=16, minute=59)  # 23:59 in Vietnam
+        with mock.patch("django.utils.timezone.now", return_value=before):
+            today = get(client, "/")[1]
+        with mock.patch("django.utils.timezone.now", return_value=before + timedelta(minutes=2)):
+            tomorrow = get(client, "/")[1]
+        assert today != tomorrow
+
+
+class TestStampede:
+    def test_stale_page_is_served_while_one_process_rebuilds(self, client, site, monkeypatch):
+        client.get("/")
+        later = time.time() + middleware.FRESH_SECONDS + 1  # the stored copy is stale now
+        monkeypatch.setattr(middleware.time, "time", lambda: later)
+        locks = []
+
+        class SomeoneElseIsBuilding:
+            def __getattr__(self, name):
+                return getattr(cache, name)
+
+            def add(self, key, *args, **kwargs):
+                if key.endswith(":building"):
+                    locks.append(key)
+                    return False
+                return cache.add(key, *args, **kwargs)
+
+        monkeypatch.setattr(middleware, "cache", SomeoneElseIsBuilding())
+        response = client.get("/")
+        assert response["X-Cache"] == "STALE" and response.status_code == 200
+        assert locks
+
+    def test_only_one_rebuild_when_many_arrive_at_once(self, site, monkeypatch):
+        builds = []
+
+        def slow_view(request):
+            builds.append(1)
+            time.sleep(0.3)
+            from django.http import HttpResponse
+
+            return HttpResponse("trang")
+
+        layer = middleware.PageCacheMiddleware(slow_view)
+        from django.test import RequestFactory
+
+        results = []
+
+        def hit():
+            results.append(layer(RequestFactory().get("/"))["X-Cache"])
+
+        threads = [threading.Thread(target=hit) for _ in range(5)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert len(builds) == 1
+        assert sorted(results) == ["HIT"] * 4 + ["MISS"]
