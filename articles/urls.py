@@ -2,7 +2,7 @@
 
 from django.urls import path, register_converter
 
-from articles import views
+from articles import feeds, sitemaps, views
 
 
 class MonthConverter:
@@ -39,6 +39,13 @@ urlpatterns = [
     path("print/<str:public_id>/", views.print_article, name="print"),
     path("robots.txt", views.robots_txt, name="robots"),
     path("api/views/", views.count_view, name="count_view"),
+    path("binh-luan/<str:public_id>/", views.post_comment, name="post_comment"),
+    path("tim-kiem/", views.search, name="search"),
+    path("rss/home.rss", feeds.latest_articles_feed, name="rss_home"),
+    path("rss/<slug:category>.rss", feeds.category_feed, name="rss_category"),
+    path("sitemap.xml", sitemaps.index, name="sitemap_index"),
+    path("sitemap-news.xml", sitemaps.news, name="sitemap_news"),
+    path("sitemap-<str:section>.xml", sitemaps.section, name="sitemap_section"),
     path("<slug:category>/", views.category_detail, name="category"),
     path("<slug:category>/<slug:child>/", views.category_detail, name="child_category"),
     path("<slug:category>/<yyyymm:month>/<slugid:slug_id>/", views.article_detail, name="article"),

@@ -9,8 +9,10 @@ from django.utils.cache import add_never_cache_headers
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
-from articles import popularity
-from articles.http import is_bot, is_same_origin
+from articles import moderation, popularity
+from articles import search as site_search
+from articles.forms import CommentForm
+from articles.http import client_ip, is_bot, is_same_origin
 from articles.models import Article, ArticleByline, Byline, Category, Topic, absolute_url
 
 PER_PAGE = 20
@@ -182,3 +184,53 @@ def server_error(request):
     # No context processors, no database: the 500 page must render when the database is down.
     template = loader.get_template("500.html")
     return HttpResponseServerError(template.render({}))
+
+
+@require_GET
+def search(request):
+    """/tim-kiem/?q=: tone-insensitive search; the work is in articles/search.py."""
+    params = site_search.SearchParams.from_querydict(request.GET)
+    results = site_search.run(params)
+    page = paginate(request, results.ids, site_search.PER_PAGE)
+    articles = site_search.load_page(page, params)
+    context = {"params": params, "results": results, "page": page, "articles": articles}
+    response = render(request, "articles/search.html", context)
+    response["X-Robots-Tag"] = "noindex, follow"
+    return response
+
+
+@csrf_exempt  # cached pages carry no CSRF cookie: Origin + a signed form token instead
+@require_POST
+def post_comment(request, public_id):
+    """Phản hồi: store the comment (rules in articles/moderation.py), then redirect to the
+    article's thank-you anchor; on an error, the article page again with the text kept."""
+    article = load_article(public_id)
+    if not article.is_public:
+        raise Http404("Bài viết không tồn tại.")
+    form = CommentForm(article, request.POST, same_origin=is_same_origin(request))
+    if not form.is_valid():
+        return _comment_page(request, article, form, status=form.refusal_status)
+    submission = form.submission(client_ip(request), request.META.get("HTTP_USER_AGENT", ""))
+    try:
+        moderation.submit_comment(article, submission)
+    except moderation.Flooded:
+        form.add_error(None, moderation.FLOOD_MESSAGE)
+        return _comment_page(request, article, form, status=429)
+    return redirect(moderation.thanks_url(article))
+
+
+def _comment_page(request, article, form, status):
+    """The article page with the reader's bound form, never cached (it holds their text)."""
+    context = {
+        "article": article,
+        "preview": False,
+        "canonical": absolute_url(article.get_absolute_url()),
+        "og_tags": article.opengraph_tags(),
+        "ld": article.json_ld(),
+        "comment_form": form,
+    }
+    response = render(request, "articles/article.html", context, status=status)
+    add_never_cache_headers(response)
+    if status == 429:
+        response["Retry-After"] = str(moderation.rule("FLOOD_LIMITS")[0][0])
+    return response

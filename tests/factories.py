@@ -110,3 +110,18 @@ def make_user(username=None, group=None, **kw):
         roles.sync_groups()
         user.groups.add(Group.objects.get(name=group))
     return user
+
+
+def make_word(word, action="hold"):
+    """A moderation word: action "hold" (held for a moderator) or "block" (spam)."""
+    from articles.models import ModerationWord
+
+    return ModerationWord.objects.create(word=word, action=action)
+
+
+def make_desk_article(status=Article.Status.DRAFT, **kw) -> Article:
+    """An article standing at `status` in the workflow (a draft unless told otherwise).
+    Pass created_by= for its author and category= for its desk."""
+    if status == Article.Status.UNPUBLISHED:
+        kw.setdefault("published_at", timezone.now() - timedelta(days=1))
+    return make_article(status=status, **kw)

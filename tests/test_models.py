@@ -108,7 +108,7 @@ class TestTaxonomySlugs:
         assert SlugRedirect.objects.filter(old_slug="xuan-thanh").exists()
 
     @pytest.mark.parametrize("slug", ["admin", "tac-gia", "chu-de", "print", "api", "static",
-                                      "media", "home"])  # fmt: skip
+                                      "media", "home", "rss", "tim-kiem"])  # fmt: skip
     def test_category_slug_that_would_shadow_a_route_is_refused(self, slug):
         category = Category(name="Thử", slug=slug)
         with pytest.raises(ValidationError) as error:

@@ -182,6 +182,9 @@ class Article(NormalizedModel):
             self._insert_with_fresh_public_id(*args, **kwargs)
         else:
             super().save(*args, **kwargs)
+        from articles.search import update_search_vectors  # search.py imports the models
+
+        update_search_vectors([self.pk])  # PostgreSQL: one UPDATE; elsewhere a no-op
 
     def _fill_slug(self):
         """Follow the title until first publication; afterwards keep the slug unless an

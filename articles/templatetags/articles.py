@@ -8,8 +8,9 @@ from django.db.models import F, Q, Sum, Window
 from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
 
-from articles import images, vietnamese
+from articles import images, moderation, vietnamese
 from articles.cache import SITE, fragment
+from articles.forms import CommentForm
 from articles.models import Article, Category, Comment, SiteSettings, Topic, WebsiteLink
 from articles.sanitize import json_ld_script
 
@@ -133,7 +134,23 @@ def comment_box(context, article):
         if row.parent_id:
             replies.setdefault(row.parent_id, []).append(row)
     threads = [(row, replies.get(row.pk, [])) for row in rows if not row.parent_id]
-    return {"article": article, "threads": threads, "request": context.get("request")}
+    # The bound form when post_comment re-shows the page with errors; else a fresh one whose
+    # signed token is the same for every reader of a cached copy (see moderation.py).
+    form = context.get("comment_form")
+    if form is None or form.article.pk != article.pk:
+        form = CommentForm(article)
+    request = context.get("request")
+    return {
+        "article": article,
+        "threads": threads,
+        "request": request,
+        "form": form,
+        "kept": form.kept(),
+        "token": form.token_value(),
+        "open": moderation.comments_open(article),
+        "sent": bool(request and request.GET.get("phan-hoi") == "da-gui"),
+        "thanks_anchor": moderation.THANKS_ANCHOR,
+    }
 
 
 @register.inclusion_tag("widgets/category_bands.html")

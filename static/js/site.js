@@ -35,9 +35,21 @@
     });
   });
 
-  // Comment form: stamp when the form was shown (sent with the post; see moderation rules).
+  // Comment form: stamp when the form was shown and when it was sent, both by the reader's
+  // clock so skew cancels out (see articles/moderation.py). A form re-shown with an error
+  // keeps its first stamp. A second click while the first post is on its way is ignored.
   document.querySelectorAll("[data-comment-form]").forEach(function (form) {
     var shown = form.querySelector("input[name=shown_at]");
-    if (shown) shown.value = String(Date.now());
+    if (shown && !shown.value) shown.value = String(Date.now());
+    form.addEventListener("submit", function (event) {
+      if (form.getAttribute("data-sending")) {
+        event.preventDefault();
+        return;
+      }
+      form.setAttribute("data-sending", "1");
+      var sent = form.querySelector("input[name=sent_at]");
+      if (sent) sent.value = String(Date.now());
+      setTimeout(function () { form.removeAttribute("data-sending"); }, 10000);
+    });
   });
 })();
