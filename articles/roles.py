@@ -13,26 +13,40 @@ DEPUTY_CHIEF = "Phó Tổng biên tập"
 CHIEF = "Tổng biên tập"
 MODERATOR = "Kiểm duyệt viên bình luận"
 
+# Reporters write: their own articles (the object rules of articles/workflow.py narrow
+# change/delete to their drafts), pen names for contributors, and the photo library.
 _WRITE = [
-    "add_article", "change_article", "view_article",
+    "add_article", "change_article", "view_article", "delete_article",
     "add_articlebyline", "change_articlebyline", "delete_articlebyline", "view_articlebyline",
     "add_image", "change_image", "view_image",
     "view_category", "view_topic", "view_byline", "add_byline",
 ]  # fmt: skip
+# The desk also keeps topics and pen names tidy.
 _DESK = [*_WRITE, "add_topic", "change_topic", "change_byline"]
+# view_article lets a moderator open the live article a comment belongs to (read-only).
 _MODERATE = ["view_comment", "change_comment", "moderate_comment", "view_article"]
+_WORDS = ["add_moderationword", "change_moderationword", "delete_moderationword",
+          "view_moderationword"]  # fmt: skip
 _CHIEF = [
-    *_DESK, *_MODERATE, "publish_article", "unpublish_article",
+    *_DESK, *_MODERATE, *_WORDS, "publish_article", "unpublish_article",
     "add_category", "change_category", "add_websitelink", "change_websitelink",
     "delete_websitelink", "view_websitelink", "view_sitesettings", "change_sitesettings",
-    "add_moderationword", "change_moderationword", "delete_moderationword",
-    "view_moderationword",
 ]  # fmt: skip
 
 GROUPS: dict[str, list[str]] = {
     REPORTER: _WRITE,
     EDITOR: _DESK,
-    SECRETARY: [*_DESK, "add_category", "change_category", "view_websitelink"],
+    # Publishing by the secretariat is a SiteSettings switch, not a permission: the chiefs
+    # turn it on and off without touching groups (see workflow.may_publish).
+    SECRETARY: [
+        *_DESK,
+        "add_category",
+        "change_category",
+        "add_websitelink",
+        "change_websitelink",
+        "view_websitelink",
+        "view_sitesettings",
+    ],  # fmt: skip
     DEPUTY_CHIEF: _CHIEF,
     CHIEF: _CHIEF,
     MODERATOR: [*_MODERATE, "view_moderationword", "add_moderationword", "change_moderationword"],

@@ -78,25 +78,36 @@ def load_article(public_id: str):
     )
 
 
+def refuse_hidden(request, article):
+    """None when the reader may see the article (or staff may preview it). A taken-down
+    article answers 410 with its own page; anything else not yet public is a 404."""
+    if article.is_public or can_preview(request.user, article):
+        return None
+    if article.status == Article.Status.UNPUBLISHED:
+        return render(request, "articles/gone.html", {"article": article}, status=410)
+    raise Http404("Bài viết không tồn tại.")
+
+
+def article_context(article, preview: bool = False) -> dict:
+    return {
+        "article": article,
+        "preview": preview,
+        "canonical": absolute_url(article.get_absolute_url()),
+        "og_tags": article.opengraph_tags(),
+        "ld": article.json_ld(),
+    }
+
+
 @require_GET
 def article_detail(request, category, month, slug_id, child=None):
     article = load_article(slug_id[-7:])
     preview = not article.is_public
-    if preview and not can_preview(request.user, article):
-        if article.status == Article.Status.UNPUBLISHED:
-            return render(request, "articles/gone.html", {"article": article}, status=410)
-        raise Http404("Bài viết không tồn tại.")
+    if refused := refuse_hidden(request, article):
+        return refused
     canonical = article.get_absolute_url()
     if request.path != canonical:
         return redirect(canonical + _query(request), permanent=True)
-    context = {
-        "article": article,
-        "preview": preview,
-        "canonical": absolute_url(canonical),
-        "og_tags": article.opengraph_tags(),
-        "ld": article.json_ld(),
-    }
-    response = render(request, "articles/article.html", context)
+    response = render(request, "articles/article.html", article_context(article, preview))
     if preview:
         add_never_cache_headers(response)
         response["X-Robots-Tag"] = "noindex, nofollow"
@@ -106,10 +117,8 @@ def article_detail(request, category, month, slug_id, child=None):
 @require_GET
 def print_article(request, public_id):
     article = load_article(public_id)
-    if not article.is_public and not can_preview(request.user, article):
-        if article.status == Article.Status.UNPUBLISHED:
-            return render(request, "articles/gone.html", {"article": article}, status=410)
-        raise Http404("Bài viết không tồn tại.")
+    if refused := refuse_hidden(request, article):
+        return refused
     response = render(
         request,
         "articles/print.html",
@@ -221,14 +230,7 @@ def post_comment(request, public_id):
 
 def _comment_page(request, article, form, status):
     """The article page with the reader's bound form, never cached (it holds their text)."""
-    context = {
-        "article": article,
-        "preview": False,
-        "canonical": absolute_url(article.get_absolute_url()),
-        "og_tags": article.opengraph_tags(),
-        "ld": article.json_ld(),
-        "comment_form": form,
-    }
+    context = {**article_context(article), "comment_form": form}
     response = render(request, "articles/article.html", context, status=status)
     add_never_cache_headers(response)
     if status == 429:

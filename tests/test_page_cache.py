@@ -95,7 +95,7 @@ class TestNeverStale:
         pages = ["/", category.get_absolute_url(), first.get_absolute_url()]
         for url in pages:
             client.get(url)
-        fresh = make_article(category=category, title="Tin nóng vừa đăng")
+        make_article(category=category, title="Tin nóng vừa đăng")
         for url in pages:
             response, html = get(client, url)
             assert "Tin nóng vừa đăng" in html, url

@@ -28,6 +28,7 @@ from articles.demo.site import (
 from articles.models import (
     Article,
     ArticleByline,
+    ArticleTransition,
     ArticleView,
     Byline,
     Category,
@@ -55,7 +56,34 @@ WORKFLOW_STATES = {
     0: Article.Status.SUBMITTED,
     1: Article.Status.PENDING_APPROVAL,
     2: Article.Status.DRAFT,
+    24: Article.Status.SUBMITTED,  # in Xã hội: waits for the demo Biên tập viên
+    40: Article.Status.RETURNED,
 }
+# Published for tomorrow morning: the desk's Hẹn giờ box has something to show.
+SCHEDULED = {23}
+# The moves that brought each demo state about, as (from, to, username, note), so the
+# desk, the history and the reporter's "Lý do trả lại" have something to show.
+WORKFLOW_HISTORY = {
+    Article.Status.SUBMITTED: [("draft", "submitted", "phongvien", "")],
+    Article.Status.PENDING_APPROVAL: [
+        ("draft", "submitted", "phongvien", ""),
+        ("submitted", "editing", "thuky", ""),
+        ("editing", "pending_approval", "thuky", "Đã biên tập, đề nghị duyệt đăng."),
+    ],
+    Article.Status.RETURNED: [
+        ("draft", "submitted", "phongvien", ""),
+        ("submitted", "editing", "bientapvien", ""),
+        (
+            "editing", "returned", "bientapvien",
+            "Bài cần thêm ý kiến của người lao động và số liệu tuyển dụng cụ thể.",
+        ),
+    ],
+    "scheduled": [
+        ("draft", "submitted", "phongvien", ""),
+        ("submitted", "pending_approval", "thuky", ""),
+        ("pending_approval", "published", "tongbientap", "Hẹn giờ đăng sáng mai."),
+    ],
+}  # fmt: skip
 
 
 PICTURE_SIZE = (1600, 900)
@@ -176,6 +204,10 @@ class Command(BaseCommand):
         picture.save()
         status = WORKFLOW_STATES.get(index, Article.Status.PUBLISHED)
         published_at = now - timedelta(days=entry["days_ago"])
+        release = published_at
+        if index in SCHEDULED:
+            tomorrow = timezone.localtime(now) + timedelta(days=1)
+            release = tomorrow.replace(hour=7, minute=30, second=0, microsecond=0)
         article = Article(
             title=entry["title"],
             sapo=entry["sapo"],
@@ -184,13 +216,19 @@ class Command(BaseCommand):
             cover=picture,
             source=entry.get("source", ""),
             status=status,
-            published_at=published_at if status == Article.Status.PUBLISHED else None,
+            published_at=release if status == Article.Status.PUBLISHED else None,
             is_featured=entry.get("featured", False),
             created_by=users["phongvien"],
         )
         article.save()
         Article.objects.filter(pk=article.pk).update(created_at=published_at - timedelta(hours=3))
         article.topics.set([topics[name] for name in entry.get("topics", []) if name in topics])
+        history = WORKFLOW_HISTORY.get("scheduled" if index in SCHEDULED else status, [])
+        for step, (from_status, to_status, username, note) in enumerate(history):
+            ArticleTransition.objects.create(
+                article=article, from_status=from_status, to_status=to_status,
+                user=users[username], note=note, at=now - timedelta(hours=len(history) - step),
+            )  # fmt: skip
         for position, (name, role) in enumerate(entry.get("bylines", [])):
             byline = Byline.objects.filter(name=name).first() or Byline.objects.create(
                 name=name, user=users["phongvien"] if position == 0 and index % 3 == 0 else None
