@@ -238,3 +238,37 @@ class TestStampede:
             thread.join()
         assert len(builds) == 1
         assert sorted(results) == ["HIT"] * 4 + ["MISS"]
+
+
+class TestCommentFormOnCachedPages:
+    def fill(self, html: str, **fields) -> dict:
+        import html as html_module
+
+        token = html_module.unescape(html.split('name="token" value="')[1].split('"')[0])
+        now_ms = int(time.time() * 1000)
+        data = {"name": "Nguyễn Thị Lan", "email": "lan@example.vn",
+                "content": "Bài viết rất hữu ích, cảm ơn tòa soạn.", "website": "",
+                "token": token, "shown_at": str(now_ms - 30_000), "sent_at": str(now_ms)}  # fmt: skip
+        return {**data, **fields}
+
+    def test_form_from_a_cached_page_is_accepted(self, client, site):
+        _, first, _ = site
+        client.get(first.get_absolute_url())
+        cached = client.get(first.get_absolute_url())
+        assert cached["X-Cache"] == "HIT"
+        data = self.fill(cached.content.decode())
+        response = client.post(
+            f"/binh-luan/{first.public_id}/", data, HTTP_ORIGIN="http://testserver"
+        )
+        assert response.status_code == 302
+        assert Comment.objects.filter(article=first, email="lan@example.vn").exists()
+
+    def test_form_from_another_origin_is_refused(self, client, site):
+        _, first, _ = site
+        client.get(first.get_absolute_url())
+        data = self.fill(client.get(first.get_absolute_url()).content.decode())
+        response = client.post(
+            f"/binh-luan/{first.public_id}/", data, HTTP_ORIGIN="https://evil.example"
+        )
+        assert response.status_code == 403
+        assert not Comment.objects.filter(email="lan@example.vn").exists()
