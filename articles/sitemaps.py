@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from articles.feeds import xml_text
 from articles.models import Article, Byline, Category, SiteSettings, Topic, absolute_url
+from articles.vietnamese import iso
 
 NEWS_HOURS = 48
 NEWS_LIMIT = 1000  # Google News reads at most 1,000 URLs per news sitemap
@@ -167,7 +168,7 @@ def news(request):
     entries = [
         {
             "location": absolute_url(article.get_absolute_url()),
-            "published": article.iso(article.published_at),
+            "published": iso(article.published_at),
             "title": xml_text(article.title),
         }
         for article in articles

@@ -90,3 +90,9 @@ def sort_key(value: str) -> tuple:
     # Put đ after every d-word of the same base so "Đà" comes after "Dạ" but before "E".
     dd_weight = tuple(1 if ch in "đĐ" else 0 for ch in value)
     return (folded, dd_weight, nfc(value).casefold())
+
+
+def iso(moment: datetime | None) -> str:
+    """ "2026-11-27T08:15:00+07:00": machine timestamps (HTML datetime, JSON-LD, Open Graph)
+    in the site's zone, whole seconds, never localised."""
+    return timezone.localtime(moment).isoformat(timespec="seconds") if moment else ""

@@ -14,7 +14,7 @@ from articles.images import enrich_figures, figure_ids
 from articles.models.base import NormalizedModel
 from articles.models.site import SiteSettings, absolute_url
 from articles.sanitize import clean_html, trusted_html
-from articles.vietnamese import fold, vn_slugify
+from articles.vietnamese import fold, iso, vn_slugify
 
 # What the editor's toolbar offers; the stored HTML is cleaned by articles.sanitize whatever
 # the editor sends, so this list and the cleaner's allowlist agree by construction.
@@ -253,10 +253,6 @@ class Article(NormalizedModel):
             )
         return reverse("articles:article", args=[category.slug, self.url_month, slug_id])
 
-    def iso(self, moment) -> str:
-        """ "2026-11-27T08:15:00+07:00": machine dates in the site's zone, never localised."""
-        return timezone.localtime(moment).isoformat(timespec="seconds") if moment else ""
-
     def cover_url(self, width: int = 1600) -> str:
         return absolute_url(self.cover.url_for(width)) if self.cover_id else ""
 
@@ -270,8 +266,8 @@ class Article(NormalizedModel):
             ("og:title", self.title),
             ("og:description", self.sapo),
             ("og:url", url),
-            ("article:published_time", self.iso(self.published_at)),
-            ("article:modified_time", self.iso(self.updated_at)),
+            ("article:published_time", iso(self.published_at)),
+            ("article:modified_time", iso(self.updated_at)),
             ("article:section", self.category.name),
             ("twitter:card", "summary_large_image" if self.cover_id else "summary"),
             ("twitter:title", self.title),
@@ -302,8 +298,8 @@ class Article(NormalizedModel):
             "mainEntityOfPage": {"@type": "WebPage", "@id": url},
             "headline": self.title[:110],
             "description": self.sapo,
-            "datePublished": self.iso(self.published_at),
-            "dateModified": self.iso(self.updated_at),
+            "datePublished": iso(self.published_at),
+            "dateModified": iso(self.updated_at),
             "inLanguage": "vi",
             "articleSection": self.category.name,
             "author": authors or [{"@type": "Organization", "name": site.masthead_name}],

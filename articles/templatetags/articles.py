@@ -20,6 +20,7 @@ register.filter("date_line", vietnamese.date_line)
 register.filter("day_line", vietnamese.day_line)
 register.filter("short_date", vietnamese.short_date)
 register.filter("short_datetime", vietnamese.short_datetime)
+register.filter("iso", vietnamese.iso)
 
 
 @register.filter
