@@ -40,3 +40,16 @@ def reset_caches():
     cache.clear()
     generations.forget_local()
     local_tier.clear()
+
+
+@pytest.fixture
+def public_site(settings):
+    """Public URLs as production builds them: https and the paper's own domain."""
+    settings.SITE_SCHEME = "https"
+    settings.ALLOWED_HOSTS = ["testserver", "other.example"]
+    from articles.models import SiteSettings
+
+    SiteSettings.objects.update_or_create(
+        pk=1,
+        defaults={"masthead_name": "Báo Mẫu", "domain": "baomau.vn", "tagline": "Tin tức tỉnh nhà"},
+    )

@@ -10,23 +10,14 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from articles import feeds
-from articles.models import Article, SiteSettings
+from articles.models import Article
 from tests.conftest import reset_caches
 from tests.factories import make_article, make_byline, make_category, make_image
 
-pytestmark = pytest.mark.django_db
 Status = Article.Status
 
 
-@pytest.fixture(autouse=True)
-def public_site(settings):
-    settings.SITE_SCHEME = "https"
-    settings.ALLOWED_HOSTS = ["testserver", "other.example"]
-    site = SiteSettings.load()
-    site.masthead_name = "Báo Mẫu"
-    site.domain = "baomau.vn"
-    site.tagline = "Tin tức tỉnh nhà"
-    site.save()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("public_site")]
 
 
 def read(client, url, **headers):

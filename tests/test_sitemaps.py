@@ -8,11 +8,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from articles.models import Article, SiteSettings
+from articles.models import Article
 from tests.conftest import reset_caches
 from tests.factories import make_article, make_byline, make_category, make_topic
 
-pytestmark = pytest.mark.django_db
 Status = Article.Status
 NS = {
     "sm": "http://www.sitemaps.org/schemas/sitemap/0.9",
@@ -20,14 +19,7 @@ NS = {
 }
 
 
-@pytest.fixture(autouse=True)
-def public_site(settings):
-    settings.SITE_SCHEME = "https"
-    settings.ALLOWED_HOSTS = ["testserver", "other.example"]
-    site = SiteSettings.load()
-    site.masthead_name = "Báo Khánh Hòa Mẫu"
-    site.domain = "baomau.vn"
-    site.save()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("public_site")]
 
 
 def local(*args):
@@ -147,7 +139,7 @@ class TestNewsSitemap:
         [url] = root.findall("sm:url", NS)
         assert url.find("sm:loc", NS).text == "https://baomau.vn" + fresh.get_absolute_url()
         news = url.find("news:news", NS)
-        assert news.find("news:publication/news:name", NS).text == "Báo Khánh Hòa Mẫu"
+        assert news.find("news:publication/news:name", NS).text == "Báo Mẫu"
         assert news.find("news:publication/news:language", NS).text == "vi"
         assert news.find("news:title", NS).text == "Tin mới & nóng"
         published = news.find("news:publication_date", NS).text
