@@ -19,6 +19,7 @@ LOCAL_SECONDS, so a change shows on every node within that time.
 import secrets
 import threading
 import time
+from collections import OrderedDict
 
 from django.core.cache import cache
 from django.utils import timezone
@@ -30,6 +31,41 @@ SCHEDULE_KEY = "gen:next-scheduled"
 
 _local: dict[str, tuple[float, object]] = {}
 _lock = threading.Lock()
+
+
+class MemoryTier:
+    """A small per-process LRU in front of the shared cache. Safe for values whose keys
+    carry generations: after a bump nobody asks for the old key again. Each entry keeps its
+    own expiry, so a value never outlives the timeout it has in the shared cache."""
+
+    def __init__(self, size: int):
+        self.size = size
+        self.entries: OrderedDict[str, tuple[float, object]] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key, default=None):
+        with self.lock:
+            item = self.entries.get(key)
+            if item is None or item[0] <= time.monotonic():
+                return default
+            self.entries.move_to_end(key)
+            return item[1]
+
+    def put(self, key, value, seconds: float) -> None:
+        with self.lock:
+            self.entries[key] = (time.monotonic() + seconds, value)
+            self.entries.move_to_end(key)
+            while len(self.entries) > self.size:
+                self.entries.popitem(last=False)
+
+    def clear(self) -> None:
+        with self.lock:
+            self.entries.clear()
+
+
+# Widget data and site settings, per process (pages have their own tier in middleware.py).
+memory = MemoryTier(256)
+_MISSING = object()
 
 
 def _gen_key(scope: str) -> str:
@@ -56,6 +92,7 @@ def bump(*scopes: str) -> None:
 def forget_local() -> None:
     with _lock:
         _local.clear()
+    memory.clear()
 
 
 def remember_next_scheduled() -> None:
@@ -108,10 +145,14 @@ def key_for(name: str, *scopes: str, extra: str = "") -> str:
 
 
 def fragment(name: str, builder, *, scopes=(SITE, CONTENT), extra: str = "", timeout=600):
-    """Cached result of builder() (a widget's data), keyed by generations."""
+    """Cached result of builder() (a widget's data), keyed by generations: this process's
+    memory first, then the shared cache, then the database."""
     key = key_for(f"frag:{name}", *scopes, extra=extra)
-    value = cache.get(key)
-    if value is None:
-        value = builder()
-        cache.set(key, value, timeout)
+    value = memory.get(key, _MISSING)
+    if value is _MISSING:
+        value = cache.get(key, _MISSING)
+        if value is _MISSING:
+            value = builder()
+            cache.set(key, value, timeout)
+        memory.put(key, value, min(timeout, 60))
     return value

@@ -11,9 +11,7 @@ one process rebuilds behind a short lock while the others keep serving the stale
 """
 
 import hashlib
-import threading
 import time
-from collections import OrderedDict
 
 from django.conf import settings
 from django.core.cache import cache
@@ -35,35 +33,15 @@ NOT_CACHED_VIEWS = {"count_view"}
 LOCAL_ENTRIES = 512
 
 
-class _LocalTier:
-    """A small per-process LRU of page entries. Keys carry generations, so an entry here is
-    never served after a bump (beyond the generations' own one-second local tier)."""
-
-    def __init__(self, size: int):
-        self.size = size
-        self.entries: OrderedDict[str, dict] = OrderedDict()
-        self.lock = threading.Lock()
-
-    def get(self, key):
-        with self.lock:
-            entry = self.entries.get(key)
-            if entry is not None:
-                self.entries.move_to_end(key)
-            return entry
-
-    def put(self, key, entry):
-        with self.lock:
-            self.entries[key] = entry
-            self.entries.move_to_end(key)
-            while len(self.entries) > self.size:
-                self.entries.popitem(last=False)
-
-    def clear(self):
-        with self.lock:
-            self.entries.clear()
+# Keys carry generations, so an entry here is never served after a bump (beyond the
+# generations' own one-second memory tier); each lives until its copy stops being fresh.
+local_tier = generations.MemoryTier(LOCAL_ENTRIES)
 
 
-local_tier = _LocalTier(LOCAL_ENTRIES)
+def _remember(key: str, entry: dict) -> None:
+    fresh_for = entry["fresh_until"] - time.time()
+    if fresh_for > 0:
+        local_tier.put(key, entry, fresh_for)
 
 
 def bypasses_cache(request) -> bool:
@@ -141,10 +119,10 @@ class PageCacheMiddleware:
         key = generations.key_for("page", *scopes, extra=digest.hexdigest())
         now = time.time()
         entry = local_tier.get(key)
-        if entry is None or entry["fresh_until"] <= now:
+        if entry is None:
             entry = cache.get(key)
             if entry is not None:
-                local_tier.put(key, entry)
+                _remember(key, entry)
         if entry is not None and entry["fresh_until"] > now:
             return _respond(request, entry, "HIT")
         lock = f"{key}:building"
@@ -167,7 +145,7 @@ class PageCacheMiddleware:
             return response
         entry = _entry(response)
         cache.set(key, entry, KEEP_SECONDS)
-        local_tier.put(key, entry)
+        _remember(key, entry)
         return _respond(request, entry, "MISS")
 
     @staticmethod
@@ -177,6 +155,6 @@ class PageCacheMiddleware:
             time.sleep(0.05)
             entry = cache.get(key)
             if entry is not None:
-                local_tier.put(key, entry)
+                _remember(key, entry)
                 return entry
         return None

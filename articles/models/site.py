@@ -1,12 +1,9 @@
 """The legal masthead (Luật Báo chí, Điều 46) and the admin-managed website links."""
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import models
 
 from articles.models.base import NormalizedModel
-
-SITE_SETTINGS_CACHE_KEY = "site-settings:v1"
 
 
 class SiteSettings(NormalizedModel):
@@ -59,18 +56,20 @@ class SiteSettings(NormalizedModel):
 
     def save(self, *args, **kwargs):
         self.pk = 1
-        super().save(*args, **kwargs)
-        cache.delete(SITE_SETTINGS_CACHE_KEY)
+        super().save(*args, **kwargs)  # the post_save signal bumps the SITE generation
 
     @classmethod
     def load(cls) -> "SiteSettings":
         """The settings row, from the shared cache when possible (every page needs it)."""
-        obj = cache.get(SITE_SETTINGS_CACHE_KEY)
-        if obj is None:
-            # Reading a page never writes: an unconfigured site shows the defaults.
-            obj = cls.objects.filter(pk=1).first() or cls(pk=1)
-            cache.set(SITE_SETTINGS_CACHE_KEY, obj, 3600)
-        return obj
+        from articles.cache import SITE, fragment
+
+        # Reading a page never writes: an unconfigured site shows the defaults.
+        return fragment(
+            "site-settings",
+            lambda: cls.objects.filter(pk=1).first() or cls(pk=1),
+            scopes=(SITE,),
+            timeout=3600,
+        )
 
     @property
     def address_lines(self) -> list[str]:

@@ -1,15 +1,19 @@
-"""Reader-page widgets and filters. Each widget is an inclusion tag with its own template
-under templates/widgets/ and a fixed number of queries, whatever the data."""
+"""Reader-page widgets and filters. Each widget has its own template under
+templates/widgets/ and a fixed number of queries, whatever the data. Widgets that are the
+same for every reader are cached as rendered HTML, keyed by cache generations
+(articles/cache.py), so a warm page renders them without a query or a template."""
 
+import functools
 from datetime import timedelta
 
 from django import template
 from django.db.models import F, Q, Sum, Window
 from django.db.models.functions import Coalesce, RowNumber
+from django.template.loader import render_to_string
 from django.utils import timezone
 
 from articles import images, moderation, vietnamese
-from articles.cache import SITE, fragment
+from articles.cache import CONTENT, SITE, fragment
 from articles.forms import CommentForm
 from articles.models import Article, Category, Comment, SiteSettings, Topic, WebsiteLink
 from articles.sanitize import json_ld_script
@@ -66,19 +70,50 @@ def menu_categories() -> list[Category]:
     return fragment("menu", build, scopes=(SITE,))
 
 
-@register.inclusion_tag("widgets/category_menu.html", takes_context=True)
-def category_menu(context):
-    return {"categories": menu_categories(), "request": context.get("request")}
+def cached_widget(template_name: str, *, scopes=(SITE, CONTENT), timeout=600, vary=None):
+    """Register `func` as a tag whose rendered template is cached. `func` returns the
+    template's context; `vary(*args)` names what besides the generations the HTML depends on.
+    render_to_string() gives a SafeString, and it stays one through the cache."""
+
+    def decorator(func):
+        @functools.wraps(func)
+        def tag(*args, **kwargs):
+            if vary:
+                extra = vary(*args, **kwargs)
+            else:
+                extra = ":".join([*map(str, args), *(f"{k}={v}" for k, v in kwargs.items())])
+            return fragment(
+                f"widget:{func.__name__}",
+                lambda: render_to_string(template_name, func(*args, **kwargs)),
+                scopes=scopes,
+                extra=extra,
+                timeout=timeout,
+            )
+
+        register.simple_tag(tag, name=func.__name__)
+        return func
+
+    return decorator
 
 
-@register.inclusion_tag("widgets/latest_articles.html")
+@cached_widget("widgets/category_menu.html", scopes=(SITE,))
+def category_menu():
+    return {"categories": menu_categories()}
+
+
+@cached_widget("widgets/latest_articles.html")
 def latest_articles(limit=10):
     """Mới nhất: the newest public articles site-wide."""
     articles = Article.objects.published().select_related("category__parent")
-    return {"articles": fragment("latest", lambda: list(articles[:limit]), extra=str(limit))}
+    return {"articles": list(articles[:limit])}
 
 
-@register.inclusion_tag("widgets/other_articles.html")
+@cached_widget(
+    "widgets/other_articles.html",
+    vary=lambda article, limit=10: (
+        f"{article.pk}:{article.category_id}:{article.published_at}:{limit}"
+    ),
+)
 def other_articles(article, limit=10):
     """Các tin khác: older public articles of the same category, newest first."""
     if article.published_at is None:  # a draft in preview has no place in the timeline yet
@@ -94,11 +129,11 @@ def other_articles(article, limit=10):
         .select_related("category__parent")
         .order_by("-published_at", "-pk")
     )
-    rows = fragment("other", lambda: list(older[:limit]), extra=f"{article.pk}:{limit}")
-    return {"articles": rows}
+    return {"articles": list(older[:limit])}
 
 
-@register.inclusion_tag("widgets/most_read.html")
+# Views move without a bump: a minute of staleness is fine for a most-read list.
+@cached_widget("widgets/most_read.html", timeout=60)
 def most_read(limit=10):
     """Đọc nhiều: public articles with the most views over the last N days (a setting)."""
     days = SiteSettings.load().most_read_days or 7
@@ -110,15 +145,12 @@ def most_read(limit=10):
         .select_related("category__parent")
         .order_by("-total_views", "-published_at")
     )
-    # Views move without a bump: a minute of staleness is fine for a most-read list.
-    rows = fragment("most-read", lambda: list(articles[:limit]), extra=str(limit), timeout=60)
-    return {"articles": rows}
+    return {"articles": list(articles[:limit])}
 
 
-@register.inclusion_tag("widgets/website_links.html")
+@cached_widget("widgets/website_links.html", scopes=(SITE,))
 def website_links():
-    links = WebsiteLink.objects.filter(is_active=True)
-    return {"links": fragment("links", lambda: list(links), scopes=(SITE,))}
+    return {"links": list(WebsiteLink.objects.filter(is_active=True))}
 
 
 @register.inclusion_tag("widgets/comment_box.html", takes_context=True)
@@ -154,7 +186,7 @@ def comment_box(context, article):
     }
 
 
-@register.inclusion_tag("widgets/category_bands.html")
+@cached_widget("widgets/category_bands.html")
 def category_bands(per_band=5, days=30):
     """One band per top-level category with its latest articles, from one windowed query."""
     tops = menu_categories()
@@ -176,47 +208,39 @@ def category_bands(per_band=5, days=30):
         .prefetch_related("cover__renditions")
         .order_by("top_id", "rank")
     )
-
-    def build():
-        by_top: dict[int, list] = {}
-        for article in ranked:
-            by_top.setdefault(article.top_id, []).append(article)
-        return [(top, by_top[top.pk]) for top in tops if by_top.get(top.pk)]
-
-    return {"bands": fragment("bands", build, extra=f"{per_band}:{days}")}
+    by_top: dict[int, list] = {}
+    for article in ranked:
+        by_top.setdefault(article.top_id, []).append(article)
+    return {"bands": [(top, by_top[top.pk]) for top in tops if by_top.get(top.pk)]}
 
 
-@register.inclusion_tag("widgets/topic_boxes.html")
+@cached_widget("widgets/topic_boxes.html")
 def topic_boxes(per_topic=4):
     """Topic boxes of the home page: each home topic with its newest public articles."""
-
-    def build():
-        topics = list(Topic.objects.filter(show_on_home=True))
-        if not topics:
-            return []
-        ranked = (
-            Article.objects.published()
-            .filter(topics__in=topics)
-            .annotate(
-                topic_id=F("topics__id"),
-                rank=Window(
-                    RowNumber(),
-                    partition_by=[F("topics__id")],
-                    order_by=[F("published_at").desc(), F("pk").desc()],
-                ),
-            )
-            .filter(rank__lte=per_topic)
-            .select_related("category__parent")
-            .order_by("topic_id", "rank")
+    topics = list(Topic.objects.filter(show_on_home=True))
+    if not topics:
+        return {"boxes": []}
+    ranked = (
+        Article.objects.published()
+        .filter(topics__in=topics)
+        .annotate(
+            topic_id=F("topics__id"),
+            rank=Window(
+                RowNumber(),
+                partition_by=[F("topics__id")],
+                order_by=[F("published_at").desc(), F("pk").desc()],
+            ),
         )
-        by_topic: dict[int, list] = {}
-        for article in ranked:
-            by_topic.setdefault(article.topic_id, []).append(article)
-        return [(t, by_topic[t.pk]) for t in topics if by_topic.get(t.pk)]
+        .filter(rank__lte=per_topic)
+        .select_related("category__parent")
+        .order_by("topic_id", "rank")
+    )
+    by_topic: dict[int, list] = {}
+    for article in ranked:
+        by_topic.setdefault(article.topic_id, []).append(article)
+    return {"boxes": [(t, by_topic[t.pk]) for t in topics if by_topic.get(t.pk)]}
 
-    return {"boxes": fragment("topic-boxes", build, extra=str(per_topic))}
 
-
-@register.inclusion_tag("widgets/site_footer.html")
+@cached_widget("widgets/site_footer.html", scopes=(SITE,), vary=lambda site, full=False: str(full))
 def site_footer(site, full=False):
     return {"site": site, "full": full}
