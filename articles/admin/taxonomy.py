@@ -56,7 +56,12 @@ class TopicAdmin(admin.ModelAdmin):
     fields = ["name", "slug", "description", "show_on_home", "position"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(n_articles=Count("articles"))
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(n_articles=Count("articles"))
+            .order_by("position", "name")
+        )
 
     @admin.display(description="số bài", ordering="n_articles")
     def article_count(self, topic):
@@ -73,7 +78,12 @@ class BylineAdmin(admin.ModelAdmin):
     raw_id_fields = ["photo"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(n_articles=Count("article_links"))
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(n_articles=Count("article_links"))
+            .order_by("name")
+        )
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "photo":

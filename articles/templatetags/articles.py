@@ -111,7 +111,7 @@ def latest_articles(limit=10):
 @cached_widget(
     "widgets/other_articles.html",
     vary=lambda article, limit=10: (
-        f"{article.pk}:{article.category_id}:{article.published_at}:{limit}"
+        f"{article.pk}:{article.category_id}:{vietnamese.iso(article.published_at)}:{limit}"
     ),
 )
 def other_articles(article, limit=10):
