@@ -36,3 +36,8 @@ lint: install
 format: install
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
+
+# The benchmark: 100,000 articles on PostgreSQL, gunicorn and nginx on loopback, wrk (see
+# README). BENCH_ARGS="--articles 1000" for a quick run, "--reuse" to keep the archive.
+bench: install
+	bash bench/run.sh $(BENCH_ARGS)
