@@ -30,6 +30,7 @@ CONTENT = "content"
 SCHEDULE_KEY = "gen:next-scheduled"
 
 _local: dict[str, tuple[float, object]] = {}
+_stamps: dict[tuple, tuple[float, str]] = {}  # key_for(): scopes -> (expiry, stamp)
 _lock = threading.Lock()
 
 
@@ -64,7 +65,7 @@ class MemoryTier:
 
 
 # Widget data and site settings, per process (pages have their own tier in middleware.py).
-memory = MemoryTier(256)
+memory = MemoryTier(4096)
 _MISSING = object()
 
 
@@ -92,6 +93,7 @@ def bump(*scopes: str) -> None:
 def forget_local() -> None:
     with _lock:
         _local.clear()
+        _stamps.clear()
     memory.clear()
 
 
@@ -105,6 +107,10 @@ def remember_next_scheduled() -> None:
         .first()
     )
     cache.set(SCHEDULE_KEY, upcoming.timestamp() if upcoming else 0, None)
+
+
+def _is_due(scheduled) -> bool:
+    return bool(scheduled) and scheduled <= timezone.now().timestamp()
 
 
 def generations(*scopes: str) -> dict[str, str]:
@@ -127,8 +133,8 @@ def generations(*scopes: str) -> dict[str, str]:
                 value = found.get(key) or 0
                 fresh[key] = value
                 _local[key] = (now + LOCAL_SECONDS, value)
-    due = fresh.get(SCHEDULE_KEY) or 0
-    if due and due <= timezone.now().timestamp():
+    due = fresh.get(SCHEDULE_KEY)
+    if _is_due(due):
         # A scheduled article's time has come: only one process releases it.
         if cache.add(f"{SCHEDULE_KEY}:lock:{due}", 1, 30):
             bump(CONTENT)
@@ -138,21 +144,47 @@ def generations(*scopes: str) -> dict[str, str]:
 
 
 def key_for(name: str, *scopes: str, extra: str = "") -> str:
-    """A cache key that changes whenever any of `scopes` is bumped, and at midnight."""
-    gens = generations(*scopes)
-    stamp = ".".join(str(gens[s]) for s in scopes)
-    return f"{name}:{stamp}:{timezone.localdate():%Y%m%d}:{extra}"
+    """A cache key that changes whenever any of `scopes` is bumped, and at midnight. The
+    generations of each set of scopes are kept for LOCAL_SECONDS too: a page asks a dozen
+    times."""
+    now = time.monotonic()
+    kept = _stamps.get(scopes)
+    if kept is None or kept[0] <= now or _is_due(_local.get(SCHEDULE_KEY, (0, 0))[1]):
+        gens = generations(*scopes)
+        kept = _stamps[scopes] = (now + LOCAL_SECONDS, ".".join(str(gens[s]) for s in scopes))
+    return f"{name}:{kept[1]}:{timezone.localdate():%Y%m%d}:{extra}"
 
 
 def fragment(name: str, builder, *, scopes=(SITE, CONTENT), extra: str = "", timeout=600):
     """Cached result of builder() (a widget's data), keyed by generations: this process's
     memory first, then the shared cache, then the database."""
-    key = key_for(f"frag:{name}", *scopes, extra=extra)
-    value = memory.get(key, _MISSING)
-    if value is _MISSING:
-        value = cache.get(key, _MISSING)
-        if value is _MISSING:
-            value = builder()
-            cache.set(key, value, timeout)
-        memory.put(key, value, min(timeout, 60))
-    return value
+    return fragments(name, [extra], lambda _: {extra: builder()}, scopes=scopes, timeout=timeout)[
+        extra
+    ]
+
+
+def fragments(name: str, extras, build, *, scopes=(SITE, CONTENT), timeout=600) -> dict:
+    """fragment() for many values of one kind at once (say, one per article of a list),
+    with one shared-cache round trip for all of them. `build(missing)` gets the extras found
+    in no cache and returns {extra: value} for each."""
+    base = key_for(f"frag:{name}", *scopes)
+    keys = {extra: f"{base}{extra}" for extra in extras}
+    values = {}
+    for extra, key in keys.items():
+        value = memory.get(key, _MISSING)
+        if value is not _MISSING:
+            values[extra] = value
+    if len(values) < len(keys):
+        shared = cache.get_many([key for extra, key in keys.items() if extra not in values])
+        for extra, key in keys.items():
+            if key in shared:
+                values[extra] = shared[key]
+                memory.put(key, shared[key], min(timeout, 60))
+        missing = [extra for extra in keys if extra not in values]
+        if missing:
+            built = build(missing)
+            cache.set_many({keys[extra]: built[extra] for extra in missing}, timeout)
+            for extra in missing:
+                memory.put(keys[extra], built[extra], min(timeout, 60))
+            values.update(built)
+    return values

@@ -8,7 +8,6 @@ xml_text() because one pasted control character would otherwise make the feed a 
 import re
 
 from django.contrib.syndication.views import Feed
-from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -104,7 +103,7 @@ class CategoryFeed(LatestArticlesFeed):
         return category
 
     def articles(self, obj):
-        return Article.objects.published().filter(Q(category=obj) | Q(category__parent=obj))
+        return Article.objects.published().in_category(obj)
 
     def title(self, obj):
         return xml_text(f"{obj.name} - {SiteSettings.load().masthead_name}")

@@ -58,7 +58,7 @@ class ArticleMonthSitemap(SiteSitemap):
             Article.objects.published()
             .filter(published_at__gte=self.start, published_at__lt=self.end)
             .select_related("category__parent")
-            .defer("body", "body_html", "search_text", "search_vector")
+            .lean()
             .order_by("published_at", "pk")
         )
 
@@ -161,6 +161,7 @@ def news(request):
     articles = (
         Article.objects.published()
         .filter(published_at__gte=since)
+        .lean()
         .select_related("category__parent")
         .order_by("-published_at", "-pk")[:NEWS_LIMIT]
     )

@@ -38,17 +38,36 @@ def fold(value: str) -> str:
     return strip_marks(value).casefold()
 
 
+class _FoldTable(dict):
+    """Code point -> fold(that character), filled on first sight of each character: a
+    str.translate() table, so folding runs at C speed. Per-character folding equals fold()
+    for NFC text (and a lone combining mark folds to nothing, as in NFD text)."""
+
+    def __missing__(self, code: int) -> str:
+        self[code] = folded = fold(chr(code))
+        return folded
+
+
+_FOLD_TABLE = _FoldTable()
+
+
+def fold_chars(value: str) -> str:
+    """fold() for text that is NFC already (titles, sapos): the fast way."""
+    return value.translate(_FOLD_TABLE)
+
+
 def fold_char_map(value: str) -> tuple[str, list[int]]:
     """Fold `value` character by character, returning the folded text and, for each folded
     character, the index of the original character it came from. Highlighting uses it to
     put marks on the original (accented) text after matching on the folded one."""
-    folded: list[str] = []
+    pieces = [_FOLD_TABLE[ord(ch)] for ch in value]
+    folded = "".join(pieces)
+    if len(folded) == len(value):  # one for one: the usual case
+        return folded, list(range(len(value)))
     origin: list[int] = []
-    for index, ch in enumerate(value):
-        piece = fold(ch)
-        folded.append(piece)
+    for index, piece in enumerate(pieces):
         origin.extend([index] * len(piece))
-    return "".join(folded), origin
+    return folded, origin
 
 
 def has_diacritics(value: str) -> bool:

@@ -1,7 +1,6 @@
 """Reader pages. Views stay thin: queries live on the models, widgets in template tags."""
 
 from django.core.paginator import InvalidPage, Paginator
-from django.db.models import Prefetch
 from django.http import Http404, HttpResponse, HttpResponseNotFound, HttpResponseServerError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
@@ -11,16 +10,22 @@ from django.views.decorators.http import require_GET, require_POST
 
 from articles import moderation, popularity
 from articles import search as site_search
+from articles.cache import fragment
+from articles.cards import cards
 from articles.forms import CommentForm
 from articles.http import client_ip, is_bot, is_same_origin
-from articles.models import Article, ArticleByline, Byline, Category, Topic, absolute_url
+from articles.models import Article, Byline, Category, Topic, absolute_url
 
 PER_PAGE = 20
 
 
-def paginate(request, queryset, per_page: int = PER_PAGE):
-    """A page of `queryset`; a missing, non-numeric or out-of-range page is a 404."""
+def paginate(request, queryset, per_page: int = PER_PAGE, *, count_key: str = ""):
+    """A page of `queryset`; a missing, non-numeric or out-of-range page is a 404. With a
+    `count_key`, the total is counted once per content generation (a long list costs more
+    to count than to show a page of)."""
     paginator = Paginator(queryset, per_page, allow_empty_first_page=True)
+    if count_key:
+        paginator.count = fragment("count", queryset.count, extra=count_key)
     try:
         return paginator.page(request.GET.get("page") or 1)
     except InvalidPage as exc:
@@ -49,11 +54,16 @@ def category_detail(request, category, child=None):
     if request.path != found.get_absolute_url():  # renamed, moved, or under a wrong parent
         return redirect(found.get_absolute_url() + _query(request), permanent=True)
     top = found.parent or found
-    tabs = list(top.children.all()) if top else []
-    family = [found.pk] + ([c.pk for c in tabs] if found.parent_id is None else [])
-    articles = Article.objects.published().filter(category__in=family).for_listing()
-    page = paginate(request, articles)
-    context = {"category": found, "page": page, "tabs": tabs, "canonical": _canonical(request)}
+    tabs = list(top.children.all())
+    ids = Article.objects.published().in_category(found).values_list("pk", flat=True)
+    page = paginate(request, ids, count_key=f"category:{found.pk}")
+    context = {
+        "category": found,
+        "page": page,
+        "cards": cards(page.object_list, lead_first=page.number == 1),
+        "tabs": tabs,
+        "canonical": _canonical(request),
+    }
     return render(request, "articles/category.html", context)
 
 
@@ -68,13 +78,11 @@ def _query(request) -> str:
 
 
 def load_article(public_id: str):
+    """The article row with what its URL needs, without the large columns: a page whose
+    parts are cached (templatetags.article_part) needs nothing more. Rendering a part loads
+    the body and article.load_relations() the bylines, topics and cover."""
     return get_object_or_404(
-        Article.objects.select_related("category__parent", "cover").prefetch_related(
-            "cover__renditions",
-            Prefetch("byline_links", ArticleByline.objects.select_related("byline")),
-            "topics",
-        ),
-        public_id=public_id,
+        Article.objects.lean().select_related("category__parent"), public_id=public_id
     )
 
 
@@ -93,8 +101,6 @@ def article_context(article, preview: bool = False) -> dict:
         "article": article,
         "preview": preview,
         "canonical": absolute_url(article.get_absolute_url()),
-        "og_tags": article.opengraph_tags(),
-        "ld": article.json_ld(),
     }
 
 
@@ -119,6 +125,7 @@ def print_article(request, public_id):
     article = load_article(public_id)
     if refused := refuse_hidden(request, article):
         return refused
+    article.load_relations()
     response = render(
         request,
         "articles/print.html",
@@ -134,9 +141,15 @@ def _listing(request, model, slug, template):
         raise Http404("Không tìm thấy trang.")
     if moved:
         return redirect(obj.get_absolute_url() + _query(request), permanent=True)
-    articles = Article.objects.published().filter(**{_FILTERS[model]: obj}).for_listing()
-    page = paginate(request, articles.distinct())
-    context = {"object": obj, "page": page, "canonical": _canonical(request)}
+    # No duplicates without distinct(): an article has a byline or a topic at most once.
+    ids = Article.objects.published().filter(**{_FILTERS[model]: obj}).values_list("pk", flat=True)
+    page = paginate(request, ids, count_key=f"{model.__name__}:{obj.pk}")
+    context = {
+        "object": obj,
+        "page": page,
+        "cards": cards(page.object_list, level=2, show_category=True),
+        "canonical": _canonical(request),
+    }
     return render(request, template, context)
 
 

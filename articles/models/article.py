@@ -63,16 +63,53 @@ class BodyField(ProseEditorField):
         return super().get_db_prep_save(value, connection)
 
 
+class SectionField(models.ForeignKey):
+    """The top-level category an article falls under: its category, or that category's
+    parent. Kept for the listing indexes (a section page is one index range, however many
+    child categories it has) and set on every save and bulk_create from `category`;
+    Category.save() updates it when a category moves."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.update(
+            null=True, editable=False, related_name="+", on_delete=models.PROTECT, db_index=False
+        )
+        super().__init__("articles.Category", *args, **kwargs)
+
+    def deconstruct(self):
+        name, path, args, kwargs = super().deconstruct()
+        for key in ("null", "editable", "related_name", "on_delete", "to", "db_index"):
+            kwargs.pop(key, None)
+        return name, path, args, kwargs
+
+    def pre_save(self, model_instance, add):
+        if model_instance.category_id is not None:
+            model_instance.section_id = model_instance.category.section_id
+        return model_instance.section_id
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self):
         """The one definition of what readers see: published, and its time has come.
         A future published_at is a scheduled article; no job is needed to release it."""
         return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
 
+    def in_category(self, category):
+        """A category page's articles: its own, and its children's when it is a section."""
+        if category.parent_id:
+            return self.filter(category=category)
+        return self.filter(section=category)
+
+    def lean(self):
+        """Without the large columns (body, its HTML, search text and vector): a list of
+        titles must not carry tens of kilobytes per article from the database."""
+        return self.defer(*Article.LARGE_FIELDS)
+
     def for_listing(self):
         """What list widgets and pages need, in one query plus one prefetch."""
-        return self.select_related("category", "category__parent", "cover").prefetch_related(
-            "cover__renditions"
+        return (
+            self.lean()
+            .select_related("category", "category__parent", "cover")
+            .prefetch_related("cover__renditions")
         )
 
 
@@ -105,6 +142,7 @@ class Article(NormalizedModel):
         "articles.Category", verbose_name="chuyên mục", on_delete=models.PROTECT,
         related_name="articles",
     )  # fmt: skip
+    section = SectionField(verbose_name="chuyên mục gốc")
     topics = models.ManyToManyField(
         "articles.Topic", verbose_name="chủ đề", blank=True, related_name="articles"
     )
@@ -141,6 +179,9 @@ class Article(NormalizedModel):
 
     objects = ArticleQuerySet.as_manager()
 
+    # What ArticleQuerySet.lean() leaves out. The reader page needs only body_html.
+    LARGE_FIELDS = ("body", "body_html", "search_text", "search_vector")
+
     class Meta:
         verbose_name = "bài viết"
         verbose_name_plural = "bài viết"
@@ -152,9 +193,14 @@ class Article(NormalizedModel):
         indexes = [
             # published(): status + published_at, newest first (home, feeds, Mới nhất)
             models.Index(fields=["status", "-published_at"], name="article_published_idx"),
-            # category pages and Các tin khác: one category's published articles by date
+            # child category pages and Các tin khác: one category's articles by date; section
+            # pages likewise. With the id, a page deep in the list is read from the index.
             models.Index(
-                fields=["category", "status", "-published_at"], name="article_category_idx"
+                fields=["category", "status", "-published_at", "-id"],
+                name="article_category_idx",
+            ),
+            models.Index(
+                fields=["section", "status", "-published_at", "-id"], name="article_section_idx"
             ),
             # featured block on the home page
             models.Index(
@@ -232,7 +278,7 @@ class Article(NormalizedModel):
     @property
     def cover_in_body(self) -> bool:
         """The cover is also a figure of the body: the page shows it once, in the body."""
-        return bool(self.cover_id) and self.cover_id in figure_ids(self.body)
+        return bool(self.cover_id) and self.cover_id in figure_ids(self.body_html)
 
     @property
     def body_markup(self):
@@ -328,6 +374,16 @@ class Article(NormalizedModel):
             ],
         }
         return [article, breadcrumb]
+
+    def load_relations(self) -> None:
+        """Bylines, topics and the cover's renditions in three queries, for a page that
+        renders them; a no-op when they are loaded already."""
+        models.prefetch_related_objects(
+            [self],
+            "cover__renditions",
+            models.Prefetch("byline_links", ArticleByline.objects.select_related("byline")),
+            "topics",
+        )
 
     def ordered_bylines(self) -> list:
         """ArticleByline rows in order, from the prefetch cache when present."""

@@ -73,7 +73,18 @@ class Category(SluggedModel):
     def save(self, *args, **kwargs):
         if self.parent_id and self.parent.parent_id:
             raise ValidationError({"parent": "Chuyên mục chỉ có hai cấp."})
+        moved = (
+            self.pk is not None
+            and type(self).objects.filter(pk=self.pk).exclude(parent=self.parent_id).exists()
+        )
         super().save(*args, **kwargs)
+        if moved:  # its articles now fall under another section
+            self.articles.update(section_id=self.section_id)
+
+    @property
+    def section_id(self) -> int | None:
+        """The top-level category this one belongs to (itself when it is one)."""
+        return self.parent_id or self.pk
 
     @property
     def path(self) -> str:

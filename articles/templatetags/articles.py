@@ -13,12 +13,23 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from articles import images, moderation, vietnamese
-from articles.cache import CONTENT, SITE, fragment
+from articles.cache import CONTENT, SITE, article_scope, fragment
 from articles.forms import CommentForm
-from articles.models import Article, Category, Comment, SiteSettings, Topic, WebsiteLink
+from articles.models import (
+    Article,
+    Category,
+    Comment,
+    SiteSettings,
+    Topic,
+    WebsiteLink,
+    absolute_url,
+)
 from articles.sanitize import json_ld_script
 
 register = template.Library()
+
+# A cached comment form carries a token this old at most (the "too fast" check reads it).
+COMMENT_BOX_SECONDS = 300
 
 register.filter("date_line", vietnamese.date_line)
 register.filter("day_line", vietnamese.day_line)
@@ -104,7 +115,7 @@ def category_menu():
 @cached_widget("widgets/latest_articles.html")
 def latest_articles(limit=10):
     """Mới nhất: the newest public articles site-wide."""
-    articles = Article.objects.published().select_related("category__parent")
+    articles = Article.objects.published().lean().select_related("category__parent")
     return {"articles": list(articles[:limit])}
 
 
@@ -126,6 +137,7 @@ def other_articles(article, limit=10):
             | Q(published_at=article.published_at, pk__lt=article.pk)
         )
         .exclude(pk=article.pk)
+        .lean()
         .select_related("category__parent")
         .order_by("-published_at", "-pk")
     )
@@ -142,6 +154,7 @@ def most_read(limit=10):
         Article.objects.published()
         .filter(view_days__day__gte=since)
         .annotate(total_views=Sum("view_days__views"))
+        .lean()
         .select_related("category__parent")
         .order_by("-total_views", "-published_at")
     )
@@ -153,9 +166,50 @@ def website_links():
     return {"links": list(WebsiteLink.objects.filter(is_active=True))}
 
 
-@register.inclusion_tag("widgets/comment_box.html", takes_context=True)
+ARTICLE_PARTS = {"head": "includes/article_head.html", "main": "includes/article_main.html"}
+
+
+@register.simple_tag
+def article_part(part, article, preview=False):
+    """The article's own HTML, ARTICLE_PARTS: its head tags (Open Graph, JSON-LD) and its
+    text from title to bylines and topics. The same for every reader, so cached under the
+    generations of the site, the content and the article. A preview is rendered for the
+    editor alone: edits to an unpublished article bump nothing."""
+
+    def build():
+        article.load_relations()
+        context = {"article": article, "canonical": absolute_url(article.get_absolute_url())}
+        return render_to_string(ARTICLE_PARTS[part], context)
+
+    if preview:
+        return build()
+    scopes = (SITE, CONTENT, article_scope(article.public_id))
+    return fragment(f"article:{part}", build, scopes=scopes, extra=str(article.pk))
+
+
+@register.simple_tag(takes_context=True)
 def comment_box(context, article):
-    """Phản hồi: approved comments oldest first, the newsroom's replies under them."""
+    """Phản hồi: approved comments oldest first, the newsroom's replies under them, and the
+    form. With a fresh form the HTML is the same for every reader, so it is cached under
+    the article's generation (an approval bumps it) until the form's token is a few minutes
+    old; a reader's bound form (post_comment re-showing errors) is rendered for them alone."""
+    request = context.get("request")
+    sent = bool(request and request.GET.get("phan-hoi") == "da-gui")
+    form = context.get("comment_form")
+    if form is not None and form.article.pk == article.pk:
+        return render_to_string("widgets/comment_box.html", _comment_box(article, form, sent))
+    return fragment(
+        "widget:comment_box",
+        lambda: render_to_string(
+            "widgets/comment_box.html", _comment_box(article, CommentForm(article), sent)
+        ),
+        scopes=(SITE, article_scope(article.public_id)),
+        extra=f"{article.pk}:{int(sent)}",
+        timeout=COMMENT_BOX_SECONDS,
+    )
+
+
+def _comment_box(article, form, sent: bool) -> dict:
     rows = list(
         Comment.objects.approved()
         .filter(article=article)
@@ -167,21 +221,14 @@ def comment_box(context, article):
         if row.parent_id:
             replies.setdefault(row.parent_id, []).append(row)
     threads = [(row, replies.get(row.pk, [])) for row in rows if not row.parent_id]
-    # The bound form when post_comment re-shows the page with errors; else a fresh one whose
-    # signed token is the same for every reader of a cached copy (see moderation.py).
-    form = context.get("comment_form")
-    if form is None or form.article.pk != article.pk:
-        form = CommentForm(article)
-    request = context.get("request")
     return {
         "article": article,
         "threads": threads,
-        "request": request,
         "form": form,
         "kept": form.kept(),
         "token": form.token_value(),
         "open": moderation.comments_open(article),
-        "sent": bool(request and request.GET.get("phan-hoi") == "da-gui"),
+        "sent": sent,
         "thanks_anchor": moderation.THANKS_ANCHOR,
     }
 
@@ -204,6 +251,7 @@ def category_bands(per_band=5, days=30):
             ),
         )
         .filter(rank__lte=per_band)
+        .lean()
         .select_related("category__parent", "cover")
         .prefetch_related("cover__renditions")
         .order_by("top_id", "rank")
@@ -232,6 +280,7 @@ def topic_boxes(per_topic=4):
             ),
         )
         .filter(rank__lte=per_topic)
+        .lean()
         .select_related("category__parent")
         .order_by("topic_id", "rank")
     )
