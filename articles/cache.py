@@ -20,6 +20,8 @@ import secrets
 import threading
 import time
 from collections import OrderedDict
+from datetime import UTC, datetime, timedelta
+from datetime import time as dt_time
 
 from django.core.cache import cache
 from django.utils import timezone
@@ -31,6 +33,7 @@ SCHEDULE_KEY = "gen:next-scheduled"
 
 _local: dict[str, tuple[float, object]] = {}
 _stamps: dict[tuple, tuple[float, str]] = {}  # key_for(): scopes -> (expiry, stamp)
+_day = (datetime.min.replace(tzinfo=UTC), "")  # _today(): (next midnight, date)
 _lock = threading.Lock()
 
 
@@ -152,7 +155,18 @@ def key_for(name: str, *scopes: str, extra: str = "") -> str:
     if kept is None or kept[0] <= now or _is_due(_local.get(SCHEDULE_KEY, (0, 0))[1]):
         gens = generations(*scopes)
         kept = _stamps[scopes] = (now + LOCAL_SECONDS, ".".join(str(gens[s]) for s in scopes))
-    return f"{name}:{kept[1]}:{timezone.localdate():%Y%m%d}:{extra}"
+    return f"{name}:{kept[1]}:{_today()}:{extra}"
+
+
+def _today() -> str:
+    """The local date, "20261128", worked out again only when midnight has passed."""
+    global _day
+    now = timezone.now()
+    if now >= _day[0] or now < _day[0] - timedelta(days=1):  # also when a test sets the clock back
+        today = timezone.localdate(now)
+        midnight = datetime.combine(today + timedelta(days=1), dt_time.min)
+        _day = (timezone.make_aware(midnight), f"{today:%Y%m%d}")
+    return _day[1]
 
 
 def fragment(name: str, builder, *, scopes=(SITE, CONTENT), extra: str = "", timeout=600):

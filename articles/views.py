@@ -77,12 +77,20 @@ def _query(request) -> str:
     return f"?{request.GET.urlencode()}" if request.GET else ""
 
 
+# What an article page reads of the row when its parts come from the cache (the URL, the
+# visibility, the title and description, the breadcrumb); article.load_relations() reads
+# the rest when a part is rendered.
+PAGE_FIELDS = (
+    "title", "slug", "public_id", "sapo", "status", "published_at", "first_published_at",
+    "created_at", "category__name", "category__slug", "category__parent_id",
+    "category__parent__name", "category__parent__slug", "category__parent__parent_id",
+)  # fmt: skip
+
+
 def load_article(public_id: str):
-    """The article row with what its URL needs, without the large columns: a page whose
-    parts are cached (templatetags.article_part) needs nothing more. Rendering a part loads
-    the body and article.load_relations() the bylines, topics and cover."""
     return get_object_or_404(
-        Article.objects.lean().select_related("category__parent"), public_id=public_id
+        Article.objects.select_related("category__parent").only(*PAGE_FIELDS),
+        public_id=public_id,
     )
 
 

@@ -3,4 +3,10 @@ import os
 from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
-application = get_wsgi_application()
+django_application = get_wsgi_application()
+
+# Reader pages this process holds in memory go out before Django is entered; see
+# articles/middleware.py (imported after setup, as it reads the settings).
+from articles.middleware import PageCacheFront  # noqa: E402
+
+application = PageCacheFront(django_application)

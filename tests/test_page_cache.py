@@ -272,3 +272,103 @@ class TestCommentFormOnCachedPages:
         )
         assert response.status_code == 403
         assert not Comment.objects.filter(email="lan@example.vn").exists()
+
+
+class TestFront:
+    """PageCacheFront: a fresh copy held in this process is sent before Django is entered."""
+
+    @pytest.fixture
+    def front(self):
+        from django.core.handlers.wsgi import WSGIHandler
+        from django.core.signals import request_finished, request_started
+        from django.db import close_old_connections
+
+        django_app = WSGIHandler()
+        calls = []
+
+        def counted(environ, start_response):
+            calls.append(environ["PATH_INFO"])
+            return django_app(environ, start_response)
+
+        # As Django's test client does: the test's transaction must outlive each request.
+        for signal in (request_started, request_finished):
+            signal.disconnect(close_old_connections)
+        yield middleware.PageCacheFront(counted), calls
+        for signal in (request_started, request_finished):
+            signal.connect(close_old_connections)
+
+    @staticmethod
+    def call(app, path, **extra):
+        import io
+
+        environ = {
+            "REQUEST_METHOD": "GET", "PATH_INFO": path, "QUERY_STRING": "",
+            "SERVER_NAME": "testserver", "SERVER_PORT": "80", "HTTP_HOST": "testserver",
+            "SERVER_PROTOCOL": "HTTP/1.1", "wsgi.url_scheme": "http",
+            "wsgi.input": io.BytesIO(), "wsgi.errors": io.StringIO(), **extra,
+        }  # fmt: skip
+        seen = {}
+
+        def start_response(status, headers, exc_info=None):
+            seen["status"], seen["headers"] = status, dict(headers)
+
+        body = b"".join(app(environ, start_response))
+        return seen["status"], seen["headers"], body
+
+    def test_second_read_skips_django_with_the_same_bytes_and_headers(self, front, site):
+        app, calls = front
+        url = site[1].get_absolute_url()
+        status, headers, body = self.call(app, url)
+        assert status == "200 OK" and headers["X-Cache"] == "MISS"
+        again = self.call(app, url)
+        assert calls == [url]  # Django saw only the first request
+        assert again[0] == "200 OK" and again[2] == body
+        assert again[1]["X-Cache"] == "HIT"
+        assert again[1]["Content-Length"] == str(len(body))
+        for header in ("Content-Type", "ETag", "Cache-Control", "Vary", "X-Content-Type-Options"):
+            assert again[1][header] == headers[header]
+
+    def test_etag_answers_304_without_django(self, front, site):
+        app, calls = front
+        _, headers, _ = self.call(app, "/")
+        status, _, body = self.call(app, "/", HTTP_IF_NONE_MATCH=headers["ETag"])
+        assert status == "304 Not Modified" and body == b"" and calls == ["/"]
+
+    @pytest.mark.parametrize(
+        "extra",
+        [
+            {"HTTP_COOKIE": "sessionid=abc"},
+            {"HTTP_COOKIE": "messages=abc"},
+            {"HTTP_AUTHORIZATION": "Basic eDp5"},
+            {"REQUEST_METHOD": "HEAD"},
+        ],
+    )
+    def test_sessions_messages_credentials_and_head_go_to_django(self, front, site, extra):
+        app, calls = front
+        self.call(app, "/")
+        self.call(app, "/", **extra)
+        assert calls == ["/", "/"]
+
+    def test_an_edit_is_seen_at_once(self, front, site):
+        app, calls = front
+        _, first, _ = site
+        url = first.get_absolute_url()
+        self.call(app, url)
+        first.title = "Tiêu đề đã sửa"
+        first.save()
+        _, headers, body = self.call(app, url)
+        assert "Tiêu đề đã sửa" in body.decode() and headers["X-Cache"] == "MISS"
+
+    def test_a_copy_past_its_freshness_goes_back_to_django(self, front, site):
+        app, calls = front
+        self.call(app, "/")
+        later = time.time() + middleware.FRESH_SECONDS + 1
+        with mock.patch("articles.middleware.time.time", return_value=later):
+            self.call(app, "/")
+        assert calls == ["/", "/"]
+
+    def test_admin_and_unknown_paths_go_to_django(self, front, site):
+        app, calls = front
+        for path in ("/admin/login/", "/khong-co-trang-nay/", "/admin/login/"):
+            self.call(app, path)
+        assert len(calls) == 3

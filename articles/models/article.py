@@ -5,13 +5,12 @@ import secrets
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import IntegrityError, models, transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
 from django_prose_editor.fields import ProseEditorField
 
 from articles.images import enrich_figures, figure_ids
-from articles.models.base import NormalizedModel
+from articles.models.base import NormalizedModel, url_to
 from articles.models.site import SiteSettings, absolute_url
 from articles.sanitize import clean_html, trusted_html
 from articles.vietnamese import fold, iso, vn_slugify
@@ -293,11 +292,14 @@ class Article(NormalizedModel):
         category = self.category
         slug_id = f"{self.slug}-{self.public_id}"
         if category.parent_id:
-            return reverse(
+            return url_to(
                 "articles:child_article",
-                args=[category.parent.slug, category.slug, self.url_month, slug_id],
+                category.parent.slug,
+                category.slug,
+                self.url_month,
+                slug_id,
             )
-        return reverse("articles:article", args=[category.slug, self.url_month, slug_id])
+        return url_to("articles:article", category.slug, self.url_month, slug_id)
 
     def cover_url(self, width: int = 1600) -> str:
         return absolute_url(self.cover.url_for(width)) if self.cover_id else ""
@@ -376,8 +378,11 @@ class Article(NormalizedModel):
         return [article, breadcrumb]
 
     def load_relations(self) -> None:
-        """Bylines, topics and the cover's renditions in three queries, for a page that
-        renders them; a no-op when they are loaded already."""
+        """For a page that renders the whole article: the columns a lighter query left out
+        (one query), the bylines, topics and the cover with its renditions (four). A no-op
+        when they are loaded already."""
+        if deferred := self.get_deferred_fields():
+            self.refresh_from_db(fields=deferred)
         models.prefetch_related_objects(
             [self],
             "cover__renditions",

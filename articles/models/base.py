@@ -1,9 +1,19 @@
 """Shared model behaviour: NFC text on save, and slugs that never collide or break links."""
 
+import functools
+
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.urls import reverse
 
 from articles.vietnamese import nfc, vn_slugify
+
+
+@functools.lru_cache(maxsize=8192)
+def url_to(name: str, *args: str) -> str:
+    """reverse() for the get_absolute_url() methods, remembered: the URLconf is fixed for the
+    life of a process, and a reader page asks for the same few URLs again and again."""
+    return reverse(name, args=args)
 
 
 class NormalizedModel(models.Model):

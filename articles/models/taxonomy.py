@@ -5,9 +5,9 @@ from functools import cache
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.urls import URLResolver, get_resolver, reverse
+from django.urls import URLResolver, get_resolver
 
-from articles.models.base import SluggedModel
+from articles.models.base import SluggedModel, url_to
 
 # Never a category, whether or not a route uses them today.
 ALWAYS_RESERVED = frozenset({"home", "print", "static", "media", "admin"})
@@ -93,8 +93,8 @@ class Category(SluggedModel):
 
     def get_absolute_url(self) -> str:
         if self.parent_id:
-            return reverse("articles:child_category", args=[self.parent.slug, self.slug])
-        return reverse("articles:category", args=[self.slug])
+            return url_to("articles:child_category", self.parent.slug, self.slug)
+        return url_to("articles:category", self.slug)
 
 
 class Topic(SluggedModel):
@@ -110,7 +110,7 @@ class Topic(SluggedModel):
         ordering = ["position", "name"]
 
     def get_absolute_url(self) -> str:
-        return reverse("articles:topic", args=[self.slug])
+        return url_to("articles:topic", self.slug)
 
 
 class Byline(SluggedModel):
@@ -135,4 +135,4 @@ class Byline(SluggedModel):
         ordering = ["name"]
 
     def get_absolute_url(self) -> str:
-        return reverse("articles:byline", args=[self.slug])
+        return url_to("articles:byline", self.slug)
