@@ -104,3 +104,21 @@ class TestCachedCommentBox:
         assert (
             "Ý kiến thứ hai" in client.get(article.get_absolute_url(), **SESSION).content.decode()
         )
+
+
+class TestArticleRow:
+    def test_article_page_takes_its_category_from_the_cached_map_and_sees_a_rename(self, client):
+        top = make_category(name="Văn hóa")
+        article = make_article(category=make_category(name="Di sản", parent=top))
+        client.get(article.get_absolute_url(), **SESSION)
+        with CaptureQueriesContext(connection) as warm:
+            client.get(article.get_absolute_url(), **SESSION)
+        assert len(warm) == 1 and "articles_category" not in warm[0]["sql"]
+        top.name = "Văn hóa - Nghệ thuật"
+        top.save()
+        html = client.get(article.get_absolute_url(), **SESSION).content.decode()
+        assert "Văn hóa - Nghệ thuật" in html.split("</nav>")[1]  # the breadcrumb
+
+    def test_unknown_public_id_is_404(self, client):
+        category = make_category(name="Thể thao")
+        assert client.get(f"/{category.slug}/202611/khong-co-bai-nay-abcdef1/").status_code == 404
