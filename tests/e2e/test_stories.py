@@ -288,6 +288,12 @@ def test_an_article_goes_from_the_reporter_through_the_desk_to_readers(
     row = moderator.locator("#result_list tbody tr", has_text=COMMENT)
     expect(row).to_have_count(1)
     expect(row.locator(".field-article_link")).to_contain_text(TITLE)
+    # The decisions are in view at 1280 px, not scrolled off the side of the list.
+    shown = moderator.locator("#changelist .results").bounding_box()
+    right = min(shown["x"] + shown["width"], moderator.viewport_size["width"])
+    for decision in ("Duyệt", "Từ chối", "Thư rác"):
+        box = row.get_by_role("button", name=decision, exact=True).bounding_box()
+        assert box["x"] + box["width"] <= right, decision
     shot(moderator, "4a-moderator-queue")
     with moderator.expect_navigation():
         row.get_by_role("button", name="Duyệt", exact=True).click()
