@@ -59,10 +59,6 @@ def _bypasses(method: str, cookies, meta) -> bool:
     return "HTTP_AUTHORIZATION" in meta
 
 
-def _scopes(request):
-    return _scopes_of_path(request.path_info)
-
-
 def page_key(path: str, query: str, scopes) -> str:
     digest = hashlib.md5(f"{path}?{query}".encode(), usedforsecurity=False)
     return generations.key_for("page", *scopes, extra=digest.hexdigest())
@@ -125,7 +121,7 @@ class PageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        scopes = None if bypasses_cache(request) else _scopes(request)
+        scopes = None if bypasses_cache(request) else _scopes_of_path(request.path_info)
         if scopes is None:
             response = self.get_response(request)
             if "X-Cache" not in response:

@@ -126,7 +126,7 @@ class SearchParams:
 
 def filter_categories() -> list[Category]:
     """Categories for the filter select: each top-level one followed by its children."""
-    rows = list(Category.objects.all())
+    rows = list(Category.by_id().values())
 
     def menu_order(category):
         return (category.position, sort_key(category.name))

@@ -100,10 +100,6 @@ class CommentAdmin(admin.ModelAdmin):
     ordering = ["-created_at", "-pk"]
     list_per_page = 50
     list_select_related = ["article__category__parent", "moderated_by"]
-
-    class Media:
-        css = {"all": ["admin-newsroom/newsroom.css"]}
-
     actions = ["approve_selected", "reject_selected", "spam_selected"]
     readonly_fields = [
         "article_link", "email", "status", "hold_reason", "hold_detail", "original_content",
@@ -128,6 +124,9 @@ class CommentAdmin(admin.ModelAdmin):
             },
         ),  # fmt: skip
     ]
+
+    class Media:
+        css = {"all": ["admin-newsroom/newsroom.css"]}
 
     # -- permissions -------------------------------------------------------------------
 
