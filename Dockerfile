@@ -5,6 +5,11 @@ WORKDIR /app
 COPY pyproject.toml README.md ./
 COPY newsroom ./newsroom
 COPY articles ./articles
+COPY comments ./comments
+COPY reader ./reader
+COPY pagecache ./pagecache
+COPY demo ./demo
+COPY bench ./bench
 RUN pip install --no-cache-dir .
 COPY . .
 # collectstatic needs settings that import: a throwaway key and cache for this step only.

@@ -28,9 +28,10 @@ test: install
 test-fast: install
 	$(TEST_ENV) $(PY) -m pytest -m "not e2e" $(PYTEST_ARGS)
 
-lint: install
+lint: install  # ruff, the import contracts of the four rooms, migrations
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 	$(DEV_ENV) $(PY) manage.py makemigrations --check --dry-run
 
 format: install

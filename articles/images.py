@@ -6,6 +6,7 @@ import secrets
 import warnings
 from html import escape, unescape
 
+from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -99,8 +100,7 @@ def render_variants(source: PILImage.Image):
 
 def make_renditions(image) -> None:
     """Create the renditions of an `articles.Image` once; later saves reuse them."""
-    from articles.models import Rendition
-
+    Rendition = image.renditions.model  # noqa: N806  (the models module imports this one)
     if image.renditions.exists():
         return
     image.file.open("rb")
@@ -142,8 +142,7 @@ def img_attributes(
 
 def enrich_figures(html: str) -> str:
     """Give each library image in a body its renditions, dimensions and lazy loading."""
-    from articles.models import Image
-
+    Image = apps.get_model("articles", "Image")  # noqa: N806  (models import this module)
     ids = figure_ids(html)
     if not ids:
         return html

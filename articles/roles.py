@@ -13,6 +13,9 @@ DEPUTY_CHIEF = "Phó Tổng biên tập"
 CHIEF = "Tổng biên tập"
 MODERATOR = "Kiểm duyệt viên bình luận"
 
+# The apps whose permissions the groups hold (codenames are unique across them).
+APPS = ("articles", "comments")
+
 # Reporters write: their own articles (the object rules of articles/workflow.py narrow
 # change/delete to their drafts), pen names for contributors, and the photo library.
 _WRITE = [
@@ -58,7 +61,7 @@ def sync_groups(**_kwargs) -> None:
     wanted = {code for codes in GROUPS.values() for code in codes}
     perms = {
         p.codename: p
-        for p in Permission.objects.filter(content_type__app_label="articles", codename__in=wanted)
+        for p in Permission.objects.filter(content_type__app_label__in=APPS, codename__in=wanted)
     }
     if not perms:
         return  # first migrate of an empty database: permissions come in a later signal

@@ -4,8 +4,10 @@ Everything that compares, searches or slugifies Vietnamese goes through these fu
 so "Khánh Hoà" (old tone placement), "Khánh Hòa" and an NFD paste from Word all agree.
 """
 
+import re
 import unicodedata
 from datetime import datetime
+from functools import lru_cache
 
 from django.utils import timezone
 from django.utils.text import slugify
@@ -22,6 +24,28 @@ def nfc(value: str) -> str:
     if not value:
         return value
     return unicodedata.normalize("NFC", value.replace("\x00", ""))
+
+
+# C0 and C1 control characters; for XML also lone surrogates and two non-characters.
+_CONTROLS = "\x00-\x1f\x7f-\x9f"
+_NOT_IN_XML = "\ud800-\udfff\ufffe\uffff"
+
+
+@lru_cache(maxsize=8)
+def _controls_except(keep: str, xml: bool) -> re.Pattern:
+    kept = "".join(re.escape(ch) for ch in keep)
+    chars = _CONTROLS + (_NOT_IN_XML if xml else "")
+    return re.compile(f"(?![{kept}])[{chars}]" if keep else f"[{chars}]")
+
+
+def without_controls(value: str, *, keep: str = "", replacement: str = "", xml: bool = False):
+    """`value` with every control character but those in `keep` replaced by `replacement`.
+    The one rule for text that comes from outside: reader comments keep "\\n", search
+    queries turn controls into spaces, feeds keep what XML 1.0 allows (`xml=True` also drops
+    what XML cannot carry at all)."""
+    if not value:
+        return value or ""
+    return _controls_except(keep, xml).sub(replacement, value)
 
 
 def strip_marks(value: str) -> str:

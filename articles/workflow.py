@@ -18,7 +18,7 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from articles import roles
+from articles import roles, signals
 from articles.models import Article, ArticleRevision, ArticleTransition, Category, SiteSettings
 from articles.vietnamese import nfc
 
@@ -196,9 +196,18 @@ def transition(
         move = ArticleTransition.objects.create(
             article=locked, from_status=from_status, to_status=to_status, user=user, note=note
         )
+        _announce(locked, from_status)
     for field in ("status", "published_at", "first_published_at", "slug", "updated_at"):
         setattr(article, field, getattr(locked, field))
     return move
+
+
+def _announce(article: Article, from_status: str) -> None:
+    """Tell listeners (the page cache) that readers will see this article, or stop seeing it."""
+    if article.status == Status.PUBLISHED:
+        signals.article_published.send(sender=Article, article=article)
+    elif from_status == Status.PUBLISHED:
+        signals.article_unpublished.send(sender=Article, article=article)
 
 
 def latest_reason(article) -> ArticleTransition | None:

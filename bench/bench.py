@@ -101,6 +101,7 @@ class Site:
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "newsroom.settings",
             "DEBUG": "0",
+            "BENCH_TOOLS": "1",  # INSTALLED_APPS gets the bench app (make_archive)
             "SECRET_KEY": "bench-only-" + self.db,
             "DATABASE_URL": f"{args.pg}/{self.db}",
             "REDIS_URL": args.redis,

@@ -81,7 +81,7 @@ def targets() -> dict:
     section, published = biggest_section()
     pages = max(1, math.ceil(published / PER_PAGE))
     page = min(CATEGORY_PAGE, pages)
-    search_url = reverse("articles:search")
+    search_url = reverse("reader:search")
 
     def searching(query):
         return {"q": query, "url": f"{search_url}?{urlencode({'q': query})}",
@@ -100,7 +100,7 @@ def targets() -> dict:
             "topics": article.topics.count(),
             "words": len(article.search_text.split()),
         },
-        "home": reverse("articles:home"),
+        "home": reverse("reader:home"),
         "category": {
             "url": section.get_absolute_url(),
             "published": published,
@@ -108,7 +108,7 @@ def targets() -> dict:
             "page": page,
         },
         "search": {"rare": searching(RARE), "common": searching(COMMON)},
-        "rss": reverse("articles:rss_home"),
+        "rss": reverse("reader:rss_home"),
     }
 
 

@@ -47,14 +47,22 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "django.contrib.sitemaps",
     "django_prose_editor",
+    # The four rooms (README "Layout"); imports run one way, checked by `lint-imports`.
     "articles",
+    "comments",
+    "pagecache",
+    "reader",
+    "demo",  # the demo paper: `manage.py seed_demo`
 ]
+# The benchmark's archive generator (`manage.py make_archive`), for development only.
+if env.bool("BENCH_TOOLS", default=DEBUG):
+    INSTALLED_APPS.append("bench")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Anonymous reader pages from the cache, before sessions and auth are even looked at.
-    "articles.middleware.PageCacheMiddleware",
+    "pagecache.middleware.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -77,7 +85,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "articles.context_processors.site",
+                "reader.context_processors.site",
             ],
             # The admin index's desk (what is waiting for whom) lives with the admin.
             "libraries": {"newsroom_desk": "articles.admin.desk"},

@@ -6,7 +6,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
 django_application = get_wsgi_application()
 
 # Reader pages this process holds in memory go out before Django is entered; see
-# articles/middleware.py (imported after setup, as it reads the settings).
-from articles.middleware import PageCacheFront  # noqa: E402
+# pagecache/front.py (imported after setup, as it reads the settings).
+from pagecache.front import PageCacheFront  # noqa: E402
 
 application = PageCacheFront(django_application)

@@ -5,6 +5,8 @@ import os
 
 import pytest
 from django.core.cache import cache
+from django.db import transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
 
 # With REDIS_URL set (the PostgreSQL pass of CI) tests share Redis like web nodes do.
 REDIS_URL = os.environ.get("REDIS_URL")
@@ -34,12 +36,46 @@ def _test_settings(settings, tmp_path_factory):
 
 def reset_caches():
     """The shared cache and every per-process tier in front of it."""
-    from articles import cache as generations
-    from articles.middleware import local_tier
+    from pagecache import generations
+    from pagecache.middleware import local_tier
 
     cache.clear()
     generations.forget_local()
     local_tier.clear()
+
+
+@pytest.fixture(autouse=True)
+def _commit_hooks_as_in_production(monkeypatch):
+    """pytest-django runs each `db` test inside a transaction that is rolled back, so
+    transaction.on_commit() callbacks would never run. Treat that wrapper as autocommit, as
+    production is: a callback registered outside the code's own atomic blocks runs at once,
+    and one registered inside them runs when the outermost of them exits without error."""
+
+    def only_test_blocks(connection) -> bool:
+        return all(getattr(block, "_from_testcase", False) for block in connection.atomic_blocks)
+
+    original_on_commit = BaseDatabaseWrapper.on_commit
+    original_exit = transaction.Atomic.__exit__
+
+    def on_commit(self, func, robust=False):
+        if self.in_atomic_block and self.atomic_blocks and only_test_blocks(self):
+            func()
+        else:
+            original_on_commit(self, func, robust)
+
+    def exit(self, exc_type, exc_value, traceback):
+        result = original_exit(self, exc_type, exc_value, traceback)
+        connection = transaction.get_connection(self.using)
+        if connection.in_atomic_block and only_test_blocks(connection):
+            waiting = [entry for entry in connection.run_on_commit if entry[1] is not None]
+            connection.run_on_commit = []
+            if exc_type is None:
+                for _savepoints, func, _robust in waiting:
+                    func()
+        return result
+
+    monkeypatch.setattr(BaseDatabaseWrapper, "on_commit", on_commit)
+    monkeypatch.setattr(transaction.Atomic, "__exit__", exit)
 
 
 @pytest.fixture

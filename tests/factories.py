@@ -16,11 +16,11 @@ from articles.models import (
     ArticleByline,
     Byline,
     Category,
-    Comment,
     Image,
     Topic,
     WebsiteLink,
 )
+from comments.models import Comment
 
 _seq = itertools.count(1)
 
@@ -114,7 +114,7 @@ def make_user(username=None, group=None, **kw):
 
 def make_word(word, action="hold"):
     """A moderation word: action "hold" (held for a moderator) or "block" (spam)."""
-    from articles.models import ModerationWord
+    from comments.models import ModerationWord
 
     return ModerationWord.objects.create(word=word, action=action)
 

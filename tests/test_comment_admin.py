@@ -6,15 +6,16 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from articles import moderation, roles
-from articles.admin.comments import earlier_comments
-from articles.models import Comment, ModerationWord
+from articles import roles
+from comments import actions, rules
+from comments.admin import earlier_comments
+from comments.models import Comment, ModerationWord
 from tests.factories import make_article, make_comment, make_user
 
 pytestmark = pytest.mark.django_db
 Status = Comment.Status
 
-QUEUE = "/admin/articles/comment/"
+QUEUE = "/admin/comments/comment/"
 
 
 def login(client, group=None, **kw):
@@ -283,27 +284,27 @@ class TestWords:
     def test_moderator_adds_a_word_that_then_applies(self, client):
         login(client, roles.MODERATOR)
         response = client.post(
-            "/admin/articles/moderationword/add/", {"word": "  Cờ   bạc ", "action": "block"}
+            "/admin/comments/moderationword/add/", {"word": "  Cờ   bạc ", "action": "block"}
         )
         assert response.status_code == 302
         assert ModerationWord.objects.get().word == "Cờ bạc"
-        sub = moderation.Submission(name="A", email="a@example.vn", content="Chơi co-bac không?")
-        assert moderation.evaluate(make_article(), sub).status == Status.SPAM
+        sub = rules.Submission(name="A", email="a@example.vn", content="Chơi co-bac không?")
+        assert rules.evaluate(make_article(), sub).status == Status.SPAM
 
     def test_blank_word_is_refused(self, client):
         login(client, roles.MODERATOR)
         response = client.post(
-            "/admin/articles/moderationword/add/", {"word": " ", "action": "hold"}
+            "/admin/comments/moderationword/add/", {"word": " ", "action": "hold"}
         )
         assert response.status_code == 200 and ModerationWord.objects.count() == 0
 
     def test_reporter_cannot_edit_words(self, client):
         login(client, roles.REPORTER)
-        assert client.get("/admin/articles/moderationword/").status_code == 403
+        assert client.get("/admin/comments/moderationword/").status_code == 403
 
 
 def test_pending_count_for_the_navigation():
     article = make_article()
     make_comment(article, status=Status.PENDING)
     make_comment(article, status=Status.APPROVED)
-    assert moderation.pending_count() == 1
+    assert actions.pending_count() == 1

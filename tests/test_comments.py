@@ -9,8 +9,9 @@ import pytest
 from django.core import signing
 from django.utils import timezone
 
-from articles import moderation
-from articles.models import Comment, SiteSettings
+from articles.models import SiteSettings
+from comments import actions, tokens
+from comments.models import Comment
 from tests.factories import make_article, make_comment, make_user
 
 pytestmark = pytest.mark.django_db
@@ -22,7 +23,7 @@ GOOD = "Bài viết rất hay, cảm ơn tòa soạn đã phản ánh kịp th�
 
 def token_for(article, seconds_ago=120):
     with mock.patch.object(signing.time, "time", return_value=time.time() - seconds_ago):
-        return moderation.form_token(article)
+        return tokens.form_token(article)
 
 
 def form(article, **kw):
@@ -67,7 +68,7 @@ class TestForm:
         article = make_article()
         body = page(client, article)
         token = body.split('name="token" value="')[1].split('"')[0]
-        assert moderation.token_time(html.unescape(token), article) is not None
+        assert tokens.token_time(html.unescape(token), article) is not None
 
     def test_post_is_exempt_from_csrf_cookie(self, client):
         from django.test import Client
@@ -84,7 +85,7 @@ class TestPosting:
         response = post(client, article)
         assert response.status_code == 302
         assert response["Location"] == (
-            f"{article.get_absolute_url()}?phan-hoi=da-gui#{moderation.THANKS_ANCHOR}"
+            f"{article.get_absolute_url()}?phan-hoi=da-gui#{actions.THANKS_ANCHOR}"
         )
         comment = Comment.objects.get()
         assert (comment.status, comment.name, comment.content) == (
@@ -95,16 +96,16 @@ class TestPosting:
     def test_thank_you_is_in_every_copy_and_shown_for_the_anchor(self, client):
         article = make_article()
         plain = page(client, article)
-        assert f'id="{moderation.THANKS_ANCHOR}" role="status" hidden' in plain
+        assert f'id="{actions.THANKS_ANCHOR}" role="status" hidden' in plain
         thanks = page(client, article, "?phan-hoi=da-gui")
-        assert f'id="{moderation.THANKS_ANCHOR}" role="status">' in thanks
+        assert f'id="{actions.THANKS_ANCHOR}" role="status">' in thanks
         assert "đang chờ Ban biên tập duyệt" in thanks
 
     def test_spam_gets_the_same_thank_you(self, client):
         article = make_article()
         response = post(client, article, form(article, website="http://spam.example"))
         assert response.status_code == 302
-        assert response["Location"].endswith(f"?phan-hoi=da-gui#{moderation.THANKS_ANCHOR}")
+        assert response["Location"].endswith(f"?phan-hoi=da-gui#{actions.THANKS_ANCHOR}")
         assert Comment.objects.get().status == Status.SPAM
 
     def test_too_fast_is_spam_without_telling(self, client):
@@ -166,7 +167,7 @@ class TestPosting:
         assert response.status_code == 400
         assert "Biểu mẫu đã cũ hoặc không hợp lệ" in body
         token = html.unescape(body.split('name="token" value="')[1].split('"')[0])
-        assert moderation.token_time(token, article) is not None
+        assert tokens.token_time(token, article) is not None
         assert GOOD in body
 
     def test_token_of_another_article_is_refused(self, client):
@@ -304,7 +305,7 @@ class TestShowing:
         post(client, article, form(article, content="Chờ duyệt rồi mới thấy."))
         assert "Chờ duyệt rồi mới thấy." not in page(client, article)
         assert "Chờ duyệt rồi mới thấy." not in page(client, article, "?phan-hoi=da-gui")
-        moderation.approve(Comment.objects.get(), make_user(is_superuser=True))
+        actions.approve(Comment.objects.get(), make_user(is_superuser=True))
         assert "Chờ duyệt rồi mới thấy." in page(client, article)  # the cached page moved on
 
     def test_rejected_and_spam_never_show(self, client):
@@ -329,7 +330,7 @@ class TestShowing:
     def test_newsroom_reply_shows_under_the_comment(self, client):
         article = make_article()
         parent = make_comment(article, content="Hỏi tòa soạn")
-        moderation.reply(parent, make_user(is_superuser=True), "Tòa soạn xin trả lời bạn.")
+        actions.reply(parent, make_user(is_superuser=True), "Tòa soạn xin trả lời bạn.")
         body = page(client, article)
         assert "Tòa soạn trả lời" in body and "Tòa soạn xin trả lời bạn." in body
 

@@ -9,8 +9,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from articles import feeds
 from articles.models import Article
+from reader import feeds
 from tests.conftest import reset_caches
 from tests.factories import make_article, make_byline, make_category, make_image
 

@@ -8,8 +8,9 @@ from django.db import connection
 from django.utils import timezone
 from django.utils.html import strip_tags
 
-from articles.management.commands import make_archive
-from articles.models import Article, ArticleByline, Comment, Image
+from articles.models import Article, ArticleByline, Image
+from bench.management.commands import make_archive
+from comments.models import Comment
 
 pytestmark = pytest.mark.django_db
 

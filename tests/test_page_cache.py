@@ -9,9 +9,9 @@ import pytest
 from django.core.cache import cache
 from django.utils import timezone
 
-from articles import cache as generations
-from articles import middleware
-from articles.models import Article, Comment, SiteSettings, WebsiteLink
+from articles.models import Article, SiteSettings, WebsiteLink
+from comments.models import Comment
+from pagecache import front, generations, middleware
 from tests.factories import make_article, make_category, make_comment, make_link
 
 pytestmark = pytest.mark.django_db
@@ -179,7 +179,7 @@ class TestNeverStale:
         Article.objects.filter(pk=first.pk).update(title="Sửa từ máy khác")
         cache.set("gen:content", "from-another-node", None)
         real = time.monotonic
-        with mock.patch("articles.cache.time.monotonic", lambda: real() + 5):
+        with mock.patch("pagecache.generations.time.monotonic", lambda: real() + 5):
             assert "Sửa từ máy khác" in get(client, "/")[1]
 
     def test_masthead_date_turns_at_midnight(self, client, site):
@@ -293,7 +293,7 @@ class TestFront:
         # As Django's test client does: the test's transaction must outlive each request.
         for signal in (request_started, request_finished):
             signal.disconnect(close_old_connections)
-        yield middleware.PageCacheFront(counted), calls
+        yield front.PageCacheFront(counted), calls
         for signal in (request_started, request_finished):
             signal.connect(close_old_connections)
 
@@ -363,7 +363,7 @@ class TestFront:
         app, calls = front
         self.call(app, "/")
         later = time.time() + middleware.FRESH_SECONDS + 1
-        with mock.patch("articles.middleware.time.time", return_value=later):
+        with mock.patch("pagecache.middleware.time.time", return_value=later):
             self.call(app, "/")
         assert calls == ["/", "/"]
 

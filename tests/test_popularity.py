@@ -6,8 +6,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from articles import popularity
 from articles.models import ArticleView
+from reader import popularity
 from tests.factories import make_article
 
 pytestmark = pytest.mark.django_db

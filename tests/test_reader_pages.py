@@ -285,7 +285,7 @@ class TestEveryPage:
         assert "Không tìm thấy trang" in response.content.decode()
 
     def test_500_page_makes_no_database_query(self, rf, django_assert_num_queries):
-        from articles.views import server_error
+        from reader.views import server_error
 
         with django_assert_num_queries(0):
             response = server_error(rf.get("/"))

@@ -1,17 +1,17 @@
 import pytest
 from django.core.management import call_command
 
-from articles.management.commands import seed_demo
 from articles.models import (
     Article,
     ArticleByline,
     Category,
-    Comment,
     Image,
     SiteSettings,
     Topic,
     WebsiteLink,
 )
+from comments.models import Comment
+from demo.management.commands import seed_demo
 
 pytestmark = pytest.mark.django_db
 

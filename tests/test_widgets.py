@@ -23,7 +23,7 @@ Status = Article.Status
 
 
 def render(source: str, **context) -> str:
-    return Template("{% load articles %}" + source).render(Context(context))
+    return Template("{% load reader %}" + source).render(Context(context))
 
 
 def ago(hours: float):

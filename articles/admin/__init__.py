@@ -6,4 +6,4 @@ its picker; taxonomy: categories, topics, pen names; site: titles, desk index, m
 website links; comments: the comment moderation queue. desk.py (the index's queues) is a
 template library, loaded by the templates that use it."""
 
-from articles.admin import articles, comments, media, site, taxonomy  # noqa: F401
+from articles.admin import articles, media, site, taxonomy  # noqa: F401

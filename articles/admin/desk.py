@@ -12,11 +12,11 @@ from dataclasses import dataclass
 
 from django import template
 from django.db.models import OuterRef, QuerySet, Subquery
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 
 from articles import roles, workflow
-from articles.models import Article, ArticleTransition, Comment
+from articles.models import Article, ArticleTransition
 from articles.vietnamese import date_line
 
 Status = Article.Status
@@ -126,16 +126,13 @@ def changelist_url(query: str = "") -> str:
     return reverse("admin:articles_article_changelist") + (f"?{query}" if query else "")
 
 
-def pending_comments(user) -> dict | None:
-    """The moderators' queue. The comment admin may not be registered (yet); then the
-    count shows without a link."""
-    if not (workflow.is_staff(user) and user.has_perm("articles.moderate_comment")):
-        return None
-    try:
-        url = reverse("admin:articles_comment_changelist") + "?status__exact=pending"
-    except NoReverseMatch:
-        url = ""
-    return {"count": Comment.objects.pending().count(), "url": url}
+# Boxes other rooms add to the desk (the comment queue's count): name -> box(user), where a
+# box is a dict for the template or None when the user has no such box.
+EXTRA_BOXES: dict[str, Callable] = {}
+
+
+def register_box(name: str, box: Callable) -> None:
+    EXTRA_BOXES[name] = box
 
 
 def desk_context(user) -> dict:
@@ -153,7 +150,8 @@ def desk_context(user) -> dict:
                 "url": changelist_url(f"{QUEUE_PARAM}={queue.key}"),
             }
         )
-    return {"boxes": boxes, "comments": pending_comments(user), "now": timezone.now()}
+    extra = {name: box(user) for name, box in EXTRA_BOXES.items()}
+    return {"boxes": boxes, **extra, "now": timezone.now()}
 
 
 @register.inclusion_tag("admin/newsroom/desk.html", takes_context=True)

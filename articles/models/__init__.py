@@ -10,7 +10,6 @@ from articles.models.article import (
     BodyField,
 )
 from articles.models.base import SlugRedirect
-from articles.models.comments import Comment, ModerationWord
 from articles.models.media import Image, Rendition
 from articles.models.site import SiteSettings, WebsiteLink, absolute_url
 from articles.models.taxonomy import Byline, Category, Topic
@@ -25,9 +24,7 @@ __all__ = [
     "BodyField",
     "Byline",
     "Category",
-    "Comment",
     "Image",
-    "ModerationWord",
     "Rendition",
     "SiteSettings",
     "SlugRedirect",

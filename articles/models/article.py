@@ -13,6 +13,7 @@ from articles.images import enrich_figures, figure_ids
 from articles.models.base import NormalizedModel, url_to
 from articles.models.site import SiteSettings, absolute_url
 from articles.sanitize import clean_html, trusted_html
+from articles.search_index import update_search_vectors
 from articles.vietnamese import fold, iso, vn_slugify
 
 # What the editor's toolbar offers; the stored HTML is cleaned by articles.sanitize whatever
@@ -227,9 +228,10 @@ class Article(NormalizedModel):
             self._insert_with_fresh_public_id(*args, **kwargs)
         else:
             super().save(*args, **kwargs)
-        from articles.search import update_search_vectors  # search.py imports the models
 
-        update_search_vectors([self.pk])  # PostgreSQL: one UPDATE; elsewhere a no-op
+        update_search_vectors(
+            type(self).objects.filter(pk=self.pk)
+        )  # PostgreSQL: one UPDATE; elsewhere a no-op
 
     def _fill_slug(self):
         """Follow the title until first publication; afterwards keep the slug unless an
@@ -293,13 +295,13 @@ class Article(NormalizedModel):
         slug_id = f"{self.slug}-{self.public_id}"
         if category.parent_id:
             return url_to(
-                "articles:child_article",
+                "reader:child_article",
                 category.parent.slug,
                 category.slug,
                 self.url_month,
                 slug_id,
             )
-        return url_to("articles:article", category.slug, self.url_month, slug_id)
+        return url_to("reader:article", category.slug, self.url_month, slug_id)
 
     def cover_url(self, width: int = 1600) -> str:
         return absolute_url(self.cover.url_for(width)) if self.cover_id else ""

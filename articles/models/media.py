@@ -2,10 +2,12 @@
 
 from django.conf import settings
 from django.core.files.images import get_image_dimensions
-from django.db import models
+from django.db import models, transaction
 
-from articles.images import make_renditions, upload_path, validate_image_file
+from articles import signals
+from articles.images import enrich_figures, make_renditions, upload_path, validate_image_file
 from articles.models.base import NormalizedModel
+from articles.sanitize import clean_html
 from articles.vietnamese import fold
 
 
@@ -38,13 +40,34 @@ class Image(NormalizedModel):
     def __str__(self):
         return self.caption[:80] or self.alt[:80] or self.file.name
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        image = super().from_db(db, field_names, values)
+        stored = image.__dict__.get("file")
+        image._stored_file = str(getattr(stored, "name", stored) or "")  # to see a replaced file
+        return image
+
     def save(self, *args, **kwargs):
         self.normalize_text()
         self.search_text = fold(" ".join([self.alt, self.caption, self.credit]))
-        if self.file and not (self.width and self.height):
+        existed = self.pk is not None and not self._state.adding
+        replaced = existed and self._file_replaced()
+        if replaced or (self.file and not (self.width and self.height)):
             self.width, self.height = get_image_dimensions(self.file) or (0, 0)
-        super().save(*args, **kwargs)
-        make_renditions(self)  # once: a no-op when this image already has them
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            if replaced:
+                self.renditions.all().delete()  # their files go with them (apps.py)
+            make_renditions(self)  # once: a no-op when this image already has them
+            if replaced:
+                refresh_bodies_showing(self)
+            self._stored_file = str(self.file.name)
+            if existed:
+                signals.image_changed.send(sender=Image, image=self)
+
+    def _file_replaced(self) -> bool:
+        stored = getattr(self, "_stored_file", None)
+        return stored is not None and stored != str(self.file.name or "")
 
     @property
     def credit_line(self) -> str:
@@ -62,6 +85,32 @@ class Image(NormalizedModel):
             if rendition.width >= width:
                 return rendition.file.url
         return candidates[-1].file.url if candidates else self.file.url
+
+
+def refresh_bodies_showing(image: Image) -> int:
+    """Articles store their body's HTML with each figure's renditions written in: draw it
+    again for every article showing `image` (after its file was replaced or deleted)."""
+    from articles.models.article import Article
+
+    marker = f'data-file="{image.pk}"'
+    count = 0
+    for pk, body in Article.objects.filter(body__contains=marker).values_list("pk", "body"):
+        Article.objects.filter(pk=pk).update(body_html=clean_html(enrich_figures(body)))
+        count += 1
+    return count
+
+
+def image_deleted(sender, instance, **kwargs):
+    """A deleted photo leaves the bodies that showed it (covers and pen-name photos are
+    cleared by SET_NULL); listeners hear image_changed."""
+    refresh_bodies_showing(instance)
+    signals.image_changed.send(sender=Image, image=instance)
+
+
+def rendition_deleted(sender, instance, **kwargs):
+    """No file outlives its row (a replaced original's renditions, a deleted photo's)."""
+    if instance.file:
+        instance.file.delete(save=False)
 
 
 class Rendition(models.Model):

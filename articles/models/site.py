@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 
+from articles import lookups
 from articles.models.base import NormalizedModel
 
 
@@ -61,14 +62,9 @@ class SiteSettings(NormalizedModel):
     @classmethod
     def load(cls) -> "SiteSettings":
         """The settings row, from the shared cache when possible (every page needs it)."""
-        from articles.cache import SITE, fragment
-
         # Reading a page never writes: an unconfigured site shows the defaults.
-        return fragment(
-            "site-settings",
-            lambda: cls.objects.filter(pk=1).first() or cls(pk=1),
-            scopes=(SITE,),
-            timeout=3600,
+        return lookups.remembered(
+            "site-settings", lambda: cls.objects.filter(pk=1).first() or cls(pk=1), timeout=3600
         )
 
     @property

@@ -4,9 +4,10 @@ from functools import cache
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.urls import URLResolver, get_resolver
 
+from articles import lookups, signals
 from articles.models.base import SluggedModel, url_to
 
 # Never a category, whether or not a route uses them today.
@@ -77,16 +78,17 @@ class Category(SluggedModel):
             self.pk is not None
             and type(self).objects.filter(pk=self.pk).exclude(parent=self.parent_id).exists()
         )
-        super().save(*args, **kwargs)
-        if moved:  # its articles now fall under another section
-            self.articles.update(section_id=self.section_id)
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            if moved:  # its articles now fall under another section
+                self.articles.update(section_id=self.section_id)
+                signals.category_moved.send(sender=type(self), category=self)
 
     @classmethod
     def by_id(cls) -> dict[int, "Category"]:
         """Every category, each with its parent attached, kept per site generation: a reader
         page takes its article's category from here instead of joining it in. The objects
         are shared by every request of the process; pages only read them."""
-        from articles.cache import SITE, fragment
 
         def build():
             rows = {category.pk: category for category in cls.objects.all()}
@@ -95,7 +97,7 @@ class Category(SluggedModel):
                     category.parent = rows[category.parent_id]
             return rows
 
-        return fragment("categories", build, scopes=(SITE,))
+        return lookups.remembered("categories", build)
 
     @property
     def section_id(self) -> int | None:
@@ -109,8 +111,8 @@ class Category(SluggedModel):
 
     def get_absolute_url(self) -> str:
         if self.parent_id:
-            return url_to("articles:child_category", self.parent.slug, self.slug)
-        return url_to("articles:category", self.slug)
+            return url_to("reader:child_category", self.parent.slug, self.slug)
+        return url_to("reader:category", self.slug)
 
 
 class Topic(SluggedModel):
@@ -126,7 +128,7 @@ class Topic(SluggedModel):
         ordering = ["position", "name"]
 
     def get_absolute_url(self) -> str:
-        return url_to("articles:topic", self.slug)
+        return url_to("reader:topic", self.slug)
 
 
 class Byline(SluggedModel):
@@ -151,4 +153,4 @@ class Byline(SluggedModel):
         ordering = ["name"]
 
     def get_absolute_url(self) -> str:
-        return url_to("articles:byline", self.slug)
+        return url_to("reader:byline", self.slug)

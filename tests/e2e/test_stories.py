@@ -11,8 +11,9 @@ from datetime import timedelta
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from articles.models import Article, Comment
+from articles.models import Article
 from articles.vietnamese import date_line
+from comments.models import Comment
 from tests import factories
 from tests.e2e.helpers import (
     JsErrors,
@@ -284,7 +285,7 @@ def test_an_article_goes_from_the_reporter_through_the_desk_to_readers(
 
     # 4. The Kiểm duyệt viên bình luận approves it; the reader reloads and sees it.
     moderator = open_as(new_context, server, "kiemduyet", js)
-    moderator.goto(f"{server}/admin/articles/comment/")
+    moderator.goto(f"{server}/admin/comments/comment/")
     row = moderator.locator("#result_list tbody tr", has_text=COMMENT)
     expect(row).to_have_count(1)
     expect(row.locator(".field-article_link")).to_contain_text(TITLE)

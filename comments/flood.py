@@ -1,0 +1,43 @@
+"""Flood control: how many comments one sender may post in a window, counted in the shared
+cache so that every web node agrees."""
+
+import hashlib
+
+from django.core.cache import cache
+
+from comments.rules import rule
+
+FLOOD_MESSAGE = (
+    "Bạn gửi phản hồi quá nhanh. Vui lòng chờ ít phút rồi gửi lại; nội dung bạn viết vẫn còn "
+    "dưới đây."
+)
+
+
+class Flooded(Exception):
+    """Too many posts from one IP or one email: the view answers 429."""
+
+
+def _bump(key: str, seconds: int) -> int:
+    """Count one post in a fixed window. cache.add + cache.incr are atomic in Redis, so
+    several web nodes agree on the count."""
+    cache.add(key, 0, seconds)
+    try:
+        return cache.incr(key)
+    except ValueError:  # the window expired between add and incr
+        cache.add(key, 1, seconds)
+        return 1
+
+
+def check_flood(ip: str | None, email: str) -> None:
+    """Count this post against its IP and its email; raise Flooded past any limit. Refused
+    posts count too, so a script that keeps trying stays refused for the window."""
+    over = False
+    for kind, value in (("ip", ip), ("email", email)):
+        if not value:
+            continue
+        digest = hashlib.sha256(value.encode()).hexdigest()[:32]
+        for seconds, allowed in rule("FLOOD_LIMITS"):
+            if _bump(f"comments:flood:{kind}:{seconds}:{digest}", seconds) > allowed:
+                over = True
+    if over:
+        raise Flooded

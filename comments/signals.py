@@ -1,0 +1,7 @@
+"""What happened to comments, announced for whoever cares (the page cache does)."""
+
+from django.dispatch import Signal
+
+# What readers see under these articles changed (an approval, a take-down, a newsroom
+# reply): `article_ids`. Sent inside the action's transaction; listeners defer their work.
+comments_changed = Signal()

@@ -1,0 +1,44 @@
+"""The reader's comment form, posted from an article page."""
+
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.cache import add_never_cache_headers
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from articles.http import client_ip, is_same_origin
+from articles.public import article_context, load_article
+from comments import actions
+from comments.flood import FLOOD_MESSAGE, Flooded
+from comments.forms import CommentForm
+from comments.rules import rule
+
+
+@csrf_exempt  # cached pages carry no CSRF cookie: Origin + a signed form token instead
+@require_POST
+def post_comment(request, public_id):
+    """Phản hồi: store the comment (rules in comments/rules.py), then redirect to the
+    article's thank-you anchor; on an error, the article page again with the text kept."""
+    article = load_article(public_id)
+    if not article.is_public:
+        raise Http404("Bài viết không tồn tại.")
+    form = CommentForm(article, request.POST, same_origin=is_same_origin(request))
+    if not form.is_valid():
+        return _comment_page(request, article, form, status=form.refusal_status)
+    submission = form.submission(client_ip(request), request.META.get("HTTP_USER_AGENT", ""))
+    try:
+        actions.submit_comment(article, submission)
+    except Flooded:
+        form.add_error(None, FLOOD_MESSAGE)
+        return _comment_page(request, article, form, status=429)
+    return redirect(actions.thanks_url(article))
+
+
+def _comment_page(request, article, form, status):
+    """The article page with the reader's bound form, never cached (it holds their text)."""
+    context = {**article_context(article), "comment_form": form}
+    response = render(request, "articles/article.html", context, status=status)
+    add_never_cache_headers(response)
+    if status == 429:
+        response["Retry-After"] = str(rule("FLOOD_LIMITS")[0][0])
+    return response

@@ -1,0 +1,49 @@
+"""Parts of pages kept as they were built (widget HTML, listing cards, the settings row),
+under keys that carry the generations they depend on: this process's memory first, then the
+shared cache, then the builder."""
+
+from django.core.cache import cache
+
+from pagecache.generations import CONTENT, SITE, key_for, memory
+
+_MISSING = object()
+
+
+def fragment(name: str, builder, *, scopes=(SITE, CONTENT), extra: str = "", timeout=600):
+    """Cached result of builder() (a widget's data), keyed by generations: this process's
+    memory first, then the shared cache, then the database."""
+    return fragments(name, [extra], lambda _: {extra: builder()}, scopes=scopes, timeout=timeout)[
+        extra
+    ]
+
+
+def fragments(name: str, extras, build, *, scopes=(SITE, CONTENT), timeout=600) -> dict:
+    """fragment() for many values of one kind at once (say, one per article of a list),
+    with one shared-cache round trip for all of them. `build(missing)` gets the extras found
+    in no cache and returns {extra: value} for each."""
+    base = key_for(f"frag:{name}", *scopes)
+    keys = {extra: f"{base}{extra}" for extra in extras}
+    values = {}
+    for extra, key in keys.items():
+        value = memory.get(key, _MISSING)
+        if value is not _MISSING:
+            values[extra] = value
+    if len(values) < len(keys):
+        shared = cache.get_many([key for extra, key in keys.items() if extra not in values])
+        for extra, key in keys.items():
+            if key in shared:
+                values[extra] = shared[key]
+                memory.put(key, shared[key], min(timeout, 60))
+        missing = [extra for extra in keys if extra not in values]
+        if missing:
+            built = build(missing)
+            cache.set_many({keys[extra]: built[extra] for extra in missing}, timeout)
+            for extra in missing:
+                memory.put(keys[extra], built[extra], min(timeout, 60))
+            values.update(built)
+    return values
+
+
+def site_lookup(name: str, builder, timeout: int):
+    """The keeper of articles.lookups: a value kept until the site's data changes."""
+    return fragment(name, builder, scopes=(SITE,), timeout=timeout)

@@ -1,0 +1,169 @@
+"""Reader-page tags and filters, kept thin: each widget's data comes from reader/widgets.py
+and its own template under templates/widgets/. Widgets that are the same for every reader
+are cached as rendered HTML, keyed by cache generations (pagecache/generations.py), so a
+warm page renders them without a query or a template."""
+
+import functools
+
+from django import template
+from django.template.loader import render_to_string
+from django.templatetags.static import static
+from django.utils import timezone
+
+from articles import images, vietnamese
+from articles.models import absolute_url
+from articles.sanitize import json_ld_script
+from comments.forms import CommentForm
+from pagecache.fragments import fragment
+from pagecache.generations import CONTENT, SITE, article_scope
+from reader import widgets
+
+register = template.Library()
+
+# A cached comment form carries a token this old at most (the "too fast" check reads it).
+COMMENT_BOX_SECONDS = 300
+
+register.filter("date_line", vietnamese.date_line)
+register.filter("day_line", vietnamese.day_line)
+register.filter("short_date", vietnamese.short_date)
+register.filter("short_datetime", vietnamese.short_datetime)
+register.filter("iso", vietnamese.iso)
+
+
+@register.filter
+def list_time(moment) -> str:
+    """ "08:15" for today's articles, "27/11" for older ones (Mới nhất)."""
+    if not moment:
+        return ""
+    local = timezone.localtime(moment)
+    return f"{local:%H:%M}" if local.date() == timezone.localdate() else f"{local:%d/%m}"
+
+
+@register.simple_tag
+@functools.cache
+def asset(path: str) -> str:
+    """{% static %}, remembered: the hashed names are fixed for the life of a process."""
+    return static(path)
+
+
+@register.filter
+def shorten(text: str, length: int) -> str:
+    """truncatechars for plain NFC text (titles, sapos), at a fraction of its cost."""
+    return text if len(text) <= length else text[: length - 1].rstrip() + "…"
+
+
+@register.simple_tag
+def today_line() -> str:
+    return vietnamese.day_line(timezone.now())
+
+
+@register.simple_tag
+def json_ld(data):
+    return json_ld_script(data)
+
+
+@register.inclusion_tag("widgets/picture.html")
+def picture(image, lazy=True, sizes="100vw", css_class=""):
+    if image is None:
+        return {"image": None}
+    return {
+        "image": image,
+        "p": images.picture_sources(image, lazy=lazy, sizes=sizes),
+        "css_class": css_class,
+    }
+
+
+def cached_widget(template_name: str, *, scopes=(SITE, CONTENT), timeout=600, vary=None):
+    """Register `func` as a tag whose rendered template is cached. `func` returns the
+    template's context; `vary(*args)` names what besides the generations the HTML depends on.
+    render_to_string() gives a SafeString, and it stays one through the cache."""
+
+    def decorator(func):
+        @functools.wraps(func)
+        def tag(*args, **kwargs):
+            if vary:
+                extra = vary(*args, **kwargs)
+            else:
+                extra = ":".join([*map(str, args), *(f"{k}={v}" for k, v in kwargs.items())])
+            return fragment(
+                f"widget:{func.__name__}",
+                lambda: render_to_string(template_name, func(*args, **kwargs)),
+                scopes=scopes,
+                extra=extra,
+                timeout=timeout,
+            )
+
+        register.simple_tag(tag, name=func.__name__)
+        return func
+
+    return decorator
+
+
+ARTICLE_PARTS = {"head": "includes/article_head.html", "main": "includes/article_main.html"}
+
+
+@register.simple_tag
+def article_part(part, article, preview=False):
+    """The article's own HTML, ARTICLE_PARTS: its head tags (Open Graph, JSON-LD) and its
+    text from title to bylines and topics. The same for every reader, so cached under the
+    generations of the site, the content and the article. A preview is rendered for the
+    editor alone: edits to an unpublished article bump nothing."""
+
+    def build():
+        article.load_relations()
+        context = {"article": article, "canonical": absolute_url(article.get_absolute_url())}
+        return render_to_string(ARTICLE_PARTS[part], context)
+
+    if preview:
+        return build()
+    scopes = (SITE, CONTENT, article_scope(article.public_id))
+    return fragment(f"article:{part}", build, scopes=scopes, extra=str(article.pk))
+
+
+@register.simple_tag(takes_context=True)
+def comment_box(context, article):
+    """Phản hồi: approved comments oldest first, the newsroom's replies under them, and the
+    form. With a fresh form the HTML is the same for every reader, so it is cached under
+    the article's generation (an approval bumps it) until the form's token is a few minutes
+    old; a reader's bound form (post_comment re-showing errors) is rendered for them alone."""
+    request = context.get("request")
+    sent = bool(request and request.GET.get("phan-hoi") == "da-gui")
+    form = context.get("comment_form")
+    if form is not None and form.article.pk == article.pk:
+        return render_to_string(
+            "widgets/comment_box.html", widgets.comment_box(article, form, sent)
+        )
+    return fragment(
+        "widget:comment_box",
+        lambda: render_to_string(
+            "widgets/comment_box.html", widgets.comment_box(article, CommentForm(article), sent)
+        ),
+        scopes=(SITE, article_scope(article.public_id)),
+        extra=f"{article.pk}:{int(sent)}",
+        timeout=COMMENT_BOX_SECONDS,
+    )
+
+
+cached_widget("widgets/category_menu.html", scopes=(SITE,))(widgets.category_menu)
+
+cached_widget("widgets/latest_articles.html")(widgets.latest_articles)
+
+cached_widget(
+    "widgets/other_articles.html",
+    vary=lambda article, limit=10: (
+        f"{article.pk}:{article.category_id}:{vietnamese.iso(article.published_at)}:{limit}"
+    ),
+)(widgets.other_articles)
+
+# Views move without a bump: a minute of staleness is fine for a most-read list.
+cached_widget("widgets/most_read.html", timeout=60)(widgets.most_read)
+
+cached_widget("widgets/website_links.html", scopes=(SITE,))(widgets.website_links)
+
+cached_widget("widgets/category_bands.html")(widgets.category_bands)
+
+cached_widget("widgets/topic_boxes.html")(widgets.topic_boxes)
+
+cached_widget("widgets/site_footer.html", scopes=(SITE,), vary=lambda site, full=False: str(full))(
+    widgets.site_footer
+)

@@ -1,0 +1,159 @@
+"""What the reader pages' widgets show, as plain functions: each returns the context of its
+template under templates/widgets/ with a fixed number of queries, whatever the data. The
+template tags (reader/templatetags/reader.py) render and cache them."""
+
+from datetime import timedelta
+
+from django.db.models import F, Q, Sum, Window
+from django.db.models.functions import Coalesce, RowNumber
+from django.utils import timezone
+
+from articles.models import Article, Category, SiteSettings, Topic, WebsiteLink
+from comments.actions import THANKS_ANCHOR, comments_open
+from comments.models import Comment
+from pagecache.fragments import fragment
+from pagecache.generations import SITE
+
+
+def menu_categories() -> list[Category]:
+    """Top-level menu categories with their children attached, from one query."""
+
+    def build():
+        rows = list(Category.objects.filter(show_in_menu=True).select_related("parent"))
+        tops = [c for c in rows if c.parent_id is None]
+        for top in tops:
+            top.menu_children = [c for c in rows if c.parent_id == top.pk]
+        return tops
+
+    return fragment("menu", build, scopes=(SITE,))
+
+
+def category_menu():
+    return {"categories": menu_categories()}
+
+
+def latest_articles(limit=10):
+    """Mới nhất: the newest public articles site-wide."""
+    articles = Article.objects.published().lean().select_related("category__parent")
+    return {"articles": list(articles[:limit])}
+
+
+def other_articles(article, limit=10):
+    """Các tin khác: older public articles of the same category, newest first."""
+    if article.published_at is None:  # a draft in preview has no place in the timeline yet
+        return {"articles": []}
+    older = (
+        Article.objects.published()
+        .filter(category_id=article.category_id)
+        .filter(
+            Q(published_at__lt=article.published_at)
+            | Q(published_at=article.published_at, pk__lt=article.pk)
+        )
+        .exclude(pk=article.pk)
+        .lean()
+        .select_related("category__parent")
+        .order_by("-published_at", "-pk")
+    )
+    return {"articles": list(older[:limit])}
+
+
+def most_read(limit=10):
+    """Đọc nhiều: public articles with the most views over the last N days (a setting)."""
+    days = SiteSettings.load().most_read_days or 7
+    since = timezone.localdate() - timedelta(days=days - 1)
+    articles = (
+        Article.objects.published()
+        .filter(view_days__day__gte=since)
+        .annotate(total_views=Sum("view_days__views"))
+        .lean()
+        .select_related("category__parent")
+        .order_by("-total_views", "-published_at")
+    )
+    return {"articles": list(articles[:limit])}
+
+
+def website_links():
+    return {"links": list(WebsiteLink.objects.filter(is_active=True))}
+
+
+def category_bands(per_band=5, days=30):
+    """One band per top-level category with its latest articles, from one windowed query."""
+    tops = menu_categories()
+    since = timezone.now() - timedelta(days=days)
+    top_id = Coalesce(F("category__parent_id"), F("category_id"))
+    ranked = (
+        Article.objects.published()
+        .filter(published_at__gte=since)
+        .annotate(
+            top_id=top_id,
+            rank=Window(
+                RowNumber(),
+                partition_by=[top_id],
+                order_by=[F("published_at").desc(), F("pk").desc()],
+            ),
+        )
+        .filter(rank__lte=per_band)
+        .lean()
+        .select_related("category__parent", "cover")
+        .prefetch_related("cover__renditions")
+        .order_by("top_id", "rank")
+    )
+    by_top: dict[int, list] = {}
+    for article in ranked:
+        by_top.setdefault(article.top_id, []).append(article)
+    return {"bands": [(top, by_top[top.pk]) for top in tops if by_top.get(top.pk)]}
+
+
+def topic_boxes(per_topic=4):
+    """Topic boxes of the home page: each home topic with its newest public articles."""
+    topics = list(Topic.objects.filter(show_on_home=True))
+    if not topics:
+        return {"boxes": []}
+    ranked = (
+        Article.objects.published()
+        .filter(topics__in=topics)
+        .annotate(
+            topic_id=F("topics__id"),
+            rank=Window(
+                RowNumber(),
+                partition_by=[F("topics__id")],
+                order_by=[F("published_at").desc(), F("pk").desc()],
+            ),
+        )
+        .filter(rank__lte=per_topic)
+        .lean()
+        .select_related("category__parent")
+        .order_by("topic_id", "rank")
+    )
+    by_topic: dict[int, list] = {}
+    for article in ranked:
+        by_topic.setdefault(article.topic_id, []).append(article)
+    return {"boxes": [(t, by_topic[t.pk]) for t in topics if by_topic.get(t.pk)]}
+
+
+def site_footer(site, full=False):
+    return {"site": site, "full": full}
+
+
+def comment_box(article, form, sent: bool) -> dict:
+    rows = list(
+        Comment.objects.approved()
+        .filter(article=article)
+        .order_by("created_at", "pk")
+        .only("pk", "parent_id", "name", "content", "created_at", "is_newsroom_reply")
+    )
+    replies: dict[int, list] = {}
+    for row in rows:
+        if row.parent_id:
+            replies.setdefault(row.parent_id, []).append(row)
+    threads = [(row, replies.get(row.pk, [])) for row in rows if not row.parent_id]
+    return {
+        "article": article,
+        "threads": threads,
+        "form": form,
+        "kept": form.kept(),
+        "token": form.token_value(),
+        "open": comments_open(article),
+        "sent": sent,
+        "thanks_anchor": THANKS_ANCHOR,
+    }
