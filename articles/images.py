@@ -140,13 +140,16 @@ def img_attributes(
     return attrs
 
 
-def enrich_figures(html: str) -> str:
-    """Give each library image in a body its renditions, dimensions and lazy loading."""
+def enrich_figures(html: str, images: dict | None = None) -> str:
+    """Give each library image in a body its renditions, dimensions and lazy loading.
+    `images` ({pk: Image} with renditions) spares the query when many bodies are drawn."""
     Image = apps.get_model("articles", "Image")  # noqa: N806  (models import this module)
     ids = figure_ids(html)
     if not ids:
         return html
-    images = {i.pk: i for i in Image.objects.filter(pk__in=ids).prefetch_related("renditions")}
+    if images is None:
+        found = Image.objects.filter(pk__in=ids).prefetch_related("renditions")
+        images = {i.pk: i for i in found}
 
     def replace(match: re.Match) -> str:
         image = images.get(int(match.group(1)))

@@ -59,7 +59,7 @@ def _admin_extra(response) -> dict:
     update = {"style-src": [UNSAFE_INLINE], "img-src": ["data:", "blob:"]}
     content = b"" if response.streaming else response.content
     hashes = [
-        "'sha256-{}'".format(base64.b64encode(hashlib.sha256(body).digest()).decode())
+        f"'sha256-{base64.b64encode(hashlib.sha256(body).digest()).decode()}'"
         for body in _IMPORTMAP.findall(content)
     ]
     if hashes:

@@ -4,10 +4,9 @@ from django.conf import settings
 from django.core.files.images import get_image_dimensions
 from django.db import models, transaction
 
-from articles import signals
-from articles.images import enrich_figures, make_renditions, upload_path, validate_image_file
+from articles import derived, signals
+from articles.images import make_renditions, upload_path, validate_image_file
 from articles.models.base import NormalizedModel
-from articles.sanitize import clean_html
 from articles.vietnamese import fold
 
 
@@ -92,12 +91,7 @@ def refresh_bodies_showing(image: Image) -> int:
     again for every article showing `image` (after its file was replaced or deleted)."""
     from articles.models.article import Article
 
-    marker = f'data-file="{image.pk}"'
-    count = 0
-    for pk, body in Article.objects.filter(body__contains=marker).values_list("pk", "body"):
-        Article.objects.filter(pk=pk).update(body_html=clean_html(enrich_figures(body)))
-        count += 1
-    return count
+    return derived.refresh(Article.objects.filter(body__contains=f'data-file="{image.pk}"'))
 
 
 def image_deleted(sender, instance, **kwargs):
