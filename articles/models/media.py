@@ -5,7 +5,12 @@ from django.core.files.images import get_image_dimensions
 from django.db import models, transaction
 
 from articles import derived, signals
-from articles.images import make_renditions, upload_path, validate_image_file
+from articles.images import (
+    make_renditions,
+    strip_metadata,
+    upload_path,
+    validate_image_file,
+)
 from articles.models.base import NormalizedModel
 from articles.vietnamese import fold
 
@@ -51,6 +56,8 @@ class Image(NormalizedModel):
         self.search_text = fold(" ".join([self.alt, self.caption, self.credit]))
         existed = self.pk is not None and not self._state.adding
         replaced = existed and self._file_replaced()
+        if self.file and not getattr(self.file, "_committed", True) and strip_metadata(self.file):
+            self.width = self.height = 0  # the orientation was applied: measure again
         if replaced or (self.file and not (self.width and self.height)):
             self.width, self.height = get_image_dimensions(self.file) or (0, 0)
         with transaction.atomic():
