@@ -29,6 +29,7 @@ PERMISSIONS_POLICY = ", ".join(
 )  # fmt: skip
 ADMIN_PREFIX = "/admin/"
 _IMPORTMAP = re.compile(rb'<script type="importmap"[^>]*>(.*?)</script>', re.DOTALL)
+_STYLE = re.compile(rb"<style>(.*?)</style>", re.DOTALL)
 
 
 def _origin(url: str) -> str | None:
@@ -55,14 +56,17 @@ def directives(media_url: str = "/media/", static_url: str = "/static/") -> dict
     }
 
 
+def _hashes(pattern, response) -> list[str]:
+    content = b"" if response.streaming else response.content
+    return [
+        f"'sha256-{base64.b64encode(hashlib.sha256(body).digest()).decode()}'"
+        for body in pattern.findall(content)
+    ]
+
+
 def _admin_extra(response) -> dict:
     update = {"style-src": [UNSAFE_INLINE], "img-src": ["data:", "blob:"]}
-    content = b"" if response.streaming else response.content
-    hashes = [
-        f"'sha256-{base64.b64encode(hashlib.sha256(body).digest()).decode()}'"
-        for body in _IMPORTMAP.findall(content)
-    ]
-    if hashes:
+    if hashes := _hashes(_IMPORTMAP, response):
         update["script-src"] = hashes
     return update
 
@@ -72,10 +76,15 @@ class HeaderPolicyMiddleware(CSPMiddleware):
 
     def get_policy_parts(self, request, response, report_only: bool = False) -> PolicyParts:
         parts = super().get_policy_parts(request, response, report_only)
-        if not report_only and request.path_info.startswith(ADMIN_PREFIX):
-            is_html = response.get("Content-Type", "").startswith("text/html")
-            if is_html and parts.update is None:
-                parts.update = _admin_extra(response)
+        is_html = response.get("Content-Type", "").startswith("text/html")
+        if report_only or not is_html or parts.update is not None:
+            return parts
+        if request.path_info.startswith(ADMIN_PREFIX):
+            parts.update = _admin_extra(response)
+        elif response.status_code == 500:
+            # templates/500.html carries its own style (it must render with nothing else
+            # working); it is a fixed template, so its style is allowed by hash.
+            parts.update = {"style-src": _hashes(_STYLE, response)}
         return parts
 
     def process_response(self, request, response):

@@ -157,3 +157,21 @@ def test_check_deploy_is_clean_with_the_documented_production_settings():
     )  # fmt: skip
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_the_500_page_keeps_its_own_style_by_hash_only(rf):
+    import base64
+    import hashlib
+    import re
+
+    from newsroom.headers import HeaderPolicyMiddleware
+    from reader.views import server_error
+
+    response = HeaderPolicyMiddleware(server_error)(rf.get("/"))
+    assert response.status_code == 500
+    style = re.search(rb"<style>(.*?)</style>", response.content, re.DOTALL).group(1)
+    digest = base64.b64encode(hashlib.sha256(style).digest()).decode()
+    csp = response["Content-Security-Policy"]
+    style_src = next(p for p in csp.split(";") if p.strip().startswith("style-src"))
+    assert style_src.split() == ["style-src", "'self'", f"'sha256-{digest}'"]
+    assert "unsafe-inline" not in csp
