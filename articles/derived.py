@@ -39,6 +39,7 @@ def compute(title: str, sapo: str, body: str, images: dict | None = None) -> dic
         "body": body,
         "body_html": clean_html(enrich_figures(body, images)),
         "search_text": fold(" ".join([nfc(title or ""), nfc(sapo or ""), strip_tags(body)])),
+        "search_vector": None,  # filled from the stored words right after (update_search_vectors)
     }
 
 
@@ -76,8 +77,10 @@ def after_raw_save(sender, instance, raw=False, **kwargs):
 class DerivedColumnsQuerySet(models.QuerySet):
     """Article.objects' bulk_create() and update() keep the derived columns derived."""
 
-    def bulk_create(self, objs, *args, **kwargs):
-        """Rows inserted in bulk get their derived columns like a save (one photo query)."""
+    def bulk_create(self, objs, *args, defer_vectors: bool = False, **kwargs):
+        """Rows inserted in bulk get their derived columns like a save (one photo query).
+        With `defer_vectors` the search vectors stay NULL until the caller runs
+        update_search_vectors() on the new ids (the archive generator does, in parallel)."""
         objs = list(objs)
         images = images_for([obj.body for obj in objs])
         for obj in objs:
@@ -85,7 +88,8 @@ class DerivedColumnsQuerySet(models.QuerySet):
         created = super().bulk_create(objs, *args, **kwargs)
         ids = [obj.pk for obj in created if obj.pk is not None]
         if ids:
-            update_search_vectors(self.model.objects.filter(pk__in=ids))
+            if not defer_vectors:
+                update_search_vectors(self.model.objects.filter(pk__in=ids))
             signals.articles_changed.send(sender=self.model, article_ids=ids)
         return created
 
