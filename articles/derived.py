@@ -35,9 +35,11 @@ def images_for(bodies) -> dict:
 def compute(title: str, sapo: str, body: str, images: dict | None = None) -> dict:
     """The cleaned body and the columns derived from it."""
     body = clean_html(body)
+    enriched = enrich_figures(body, images)
     return {
         "body": body,
-        "body_html": clean_html(enrich_figures(body, images)),
+        # Clean again only what enrich_figures changed (clean_html is idempotent).
+        "body_html": body if enriched == body else clean_html(enriched),
         "search_text": fold(" ".join([nfc(title or ""), nfc(sapo or ""), strip_tags(body)])),
         "search_vector": None,  # filled from the stored words right after (update_search_vectors)
     }
