@@ -14,6 +14,18 @@ from articles.models.comments import Comment, ModerationWord
 from articles.models.media import Image, Rendition
 from articles.models.site import SiteSettings, WebsiteLink, absolute_url
 from articles.models.taxonomy import Byline, Category, Topic
+from articles.royalties.models import (
+    BaseSalary,
+    BylineOwner,
+    Contributor,
+    MyRoyalty,
+    RoyaltyAllowance,
+    RoyaltyGenre,
+    RoyaltyGrade,
+    RoyaltyLog,
+    RoyaltyPeriod,
+    TaxRule,
+)
 
 __all__ = [
     "Article",
@@ -22,15 +34,25 @@ __all__ = [
     "ArticleRevision",
     "ArticleTransition",
     "ArticleView",
+    "BaseSalary",
     "BodyField",
     "Byline",
+    "BylineOwner",
     "Category",
     "Comment",
+    "Contributor",
     "Image",
     "ModerationWord",
+    "MyRoyalty",
     "Rendition",
+    "RoyaltyAllowance",
+    "RoyaltyGenre",
+    "RoyaltyGrade",
+    "RoyaltyLog",
+    "RoyaltyPeriod",
     "SiteSettings",
     "SlugRedirect",
+    "TaxRule",
     "Topic",
     "WebsiteLink",
     "absolute_url",
