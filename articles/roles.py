@@ -46,9 +46,9 @@ _ROYALTY_GRADE = [*_ROYALTY_REFS, *_ROYALTY_SHEET, "add_royaltyperiod", "change_
 # The Tổng biên tập approves, reopens and may approve over the fund with a reason. A Phó
 # Tổng biên tập sees the sheet; the right to approve is delegated to a named deputy by
 # giving that user approve_royalty (and reopen_royalty) in the user admin.
-_ROYALTY_CHIEF = [*_ROYALTY_REFS, *_ROYALTY_SHEET, "approve_royalty", "reopen_royalty",
-                  "override_royalty_budget", "export_royalty"]  # fmt: skip
+CHIEF_ONLY = frozenset({"approve_royalty", "reopen_royalty", "override_royalty_budget"})
 _ROYALTY_DEPUTY = [*_ROYALTY_REFS, *_ROYALTY_SHEET, "export_royalty"]
+_ROYALTY_CHIEF = [*_ROYALTY_DEPUTY, *sorted(CHIEF_ONLY)]
 # Kế toán: contributors and their payment data, the fund, payment and full exports.
 _ACCOUNTANT = [*_ROYALTY_REFS, *_ROYALTY_SHEET, "add_contributor", "change_contributor",
                "view_contributor_private", "add_bylineowner", "change_bylineowner",

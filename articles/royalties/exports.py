@@ -45,7 +45,7 @@ def detail_rows(period: RoyaltyPeriod) -> list[list]:
                 grade.article.category.name,
                 grade.byline.name,
                 grade.contributor.full_name if grade.contributor else "",
-                grade.role,
+                grade.role_label,
                 grade.get_part_display(),
                 grade.genre.name if grade.genre else "",
                 float(grade.coefficient or 0),

@@ -64,7 +64,7 @@ class TaxRule(models.Model):
 
     def __str__(self):
         return (
-            f"{self.rate_percent:g}% từ {money.format_dong(self.threshold)} đ "
+            f"{money.plain(self.rate_percent)}% từ {money.format_dong(self.threshold)} đ "
             f"(từ {self.effective_from:%d/%m/%Y})"
         )
 
@@ -118,7 +118,7 @@ class RoyaltyGenre(models.Model):
         cap = money.legal_max(self.decree_group)
         if self.house_max > cap:
             raise ValidationError(
-                {"house_max": f"Không được vượt mức tối đa của Nghị định ({cap:g})."}
+                {"house_max": f"Không được vượt mức tối đa của Nghị định ({money.plain(cap)})."}
             )
         if self.default_coefficient is not None and self.default_coefficient > self.house_max:
             raise ValidationError({"default_coefficient": "Hệ số đề xuất vượt mức của tòa soạn."})
@@ -148,7 +148,7 @@ class RoyaltyAllowance(models.Model):
         ordering = ["kind", "position"]
 
     def __str__(self):
-        return f"{self.name} ({self.min_percent:g}–{self.max_percent:g}%)"
+        return f"{self.name} ({money.plain(self.min_percent)}–{money.plain(self.max_percent)}%)"
 
     def clean(self):
         if self.min_percent is not None and self.max_percent is not None:
@@ -384,6 +384,12 @@ class RoyaltyGrade(models.Model):
     @property
     def counted_amount(self) -> int:
         return 0 if self.excluded else self.amount
+
+    @property
+    def role_label(self) -> str:
+        from articles.models.article import ArticleByline
+
+        return dict(ArticleByline.Role.choices).get(self.role, self.role) if self.role else ""
 
     @property
     def amount_shown(self) -> str:

@@ -45,21 +45,30 @@ def legal_max(decree_group: int) -> Decimal:
     return Decimal(DECREE_GROUPS[decree_group][1])
 
 
+def plain(value) -> str:
+    """Decimal("25.00") → "25", Decimal("4.50") → "4.5" for messages."""
+    return f"{Decimal(value).normalize():f}"
+
+
 def check_coefficient(coefficient, house_max, legal_maximum) -> None:
     """The house cap is the paper's rule; the legal cap is the decree's and never moves."""
     coefficient = Decimal(coefficient)
     if coefficient <= 0:
         raise CapError("Hệ số phải lớn hơn 0.")
     if coefficient > Decimal(legal_maximum):
-        raise CapError(f"Hệ số {coefficient:g} vượt mức tối đa của Nghị định ({legal_maximum:g}).")
+        raise CapError(
+            f"Hệ số {plain(coefficient)} vượt mức tối đa của Nghị định ({plain(legal_maximum)})."
+        )
     if coefficient > Decimal(house_max):
-        raise CapError(f"Hệ số {coefficient:g} vượt mức tối đa của quy chế ({house_max:g}).")
+        raise CapError(
+            f"Hệ số {plain(coefficient)} vượt mức tối đa của quy chế ({plain(house_max)})."
+        )
 
 
 def check_percent(label: str, value, low, high) -> None:
     value = Decimal(value)
     if not Decimal(low) <= value <= Decimal(high):
-        raise CapError(f"{label}: {value:g}% nằm ngoài khung {low:g}–{high:g}%.")
+        raise CapError(f"{label}: {plain(value)}% nằm ngoài khung {plain(low)}–{plain(high)}%.")
 
 
 @dataclass(frozen=True)

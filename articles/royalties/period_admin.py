@@ -131,8 +131,10 @@ class RoyaltyPeriodAdmin(admin.ModelAdmin):
         return links
 
     def period_or_404(self, request, object_id) -> RoyaltyPeriod:
+        if not self.has_view_permission(request):
+            raise PermissionDenied("Bạn không được xem bảng nhuận bút.")
         period = self.get_object(request, unquote(object_id))
-        if period is None or not self.has_view_permission(request, period):
+        if period is None:
             raise Http404("Không có bảng nhuận bút này.")
         return period
 
