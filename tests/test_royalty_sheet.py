@@ -16,7 +16,6 @@ from articles.royalties.period_admin import initial
 from tests.factories import make_byline, make_user
 from tests.royalty_factories import (
     at,
-    genre,
     grade_everything,
     make_contributor,
     make_month_article,
@@ -89,9 +88,7 @@ def test_an_article_taken_down_before_payment_is_flagged_and_not_paid(november, 
     grades = november.grades.filter(article=article)
     assert all(g.excluded and "gỡ" in g.note for g in grades)
     assert any("bài đã gỡ" in w for w in sheet.warnings(november))
-    assert sheet.spent(november) == sum(
-        g.amount for g in november.grades.exclude(article=article)
-    )
+    assert sheet.spent(november) == sum(g.amount for g in november.grades.exclude(article=article))
 
 
 def test_a_pen_name_without_a_person_blocks_submission(cast):
@@ -162,7 +159,9 @@ def test_the_legal_cap_is_refused_even_for_the_chief(november, cast):
 )
 def test_bad_input_gets_a_clear_message(november, cast, field, value, message):
     grade = november.grades.filter(part="text").first()
-    errors = sheet.save_grades(november, cast["thuky"], {grade.pk: {**initial(grade), field: value}})
+    errors = sheet.save_grades(
+        november, cast["thuky"], {grade.pk: {**initial(grade), field: value}}
+    )
     assert message in errors[grade.pk]
 
 
