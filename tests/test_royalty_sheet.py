@@ -355,3 +355,25 @@ def test_payment_older_than_60_days_is_warned():
     assert not any("60 ngày" in w for w in sheet.warnings(period, datetime.date(2026, 10, 20)))
     late = sheet.warnings(period, datetime.date(2026, 11, 5))
     assert any("quá 60 ngày" in w for w in late)
+
+
+def test_the_desk_opens_a_month_by_picking_any_day_of_it(client, cast):
+    make_month_article(at(2026, 11, 5), [(make_owned_byline(), Role.TIN)])
+    client.force_login(cast["thuky"])
+    response = client.post("/admin/articles/royaltyperiod/add/", {"month": "15/11/2026"})
+    assert response.status_code == 302
+    period = RoyaltyPeriod.objects.get()
+    assert period.month == NOV and period.grades.count() == 1
+    again = client.post("/admin/articles/royaltyperiod/add/", {"month": "20/11/2026"})
+    assert again.status_code == 200 and "đã tồn tại" in again.content.decode()
+    assert RoyaltyPeriod.objects.count() == 1
+
+
+def test_period_page_for_each_role(client, november, cast):
+    for name in ("thuky", "tbt", "ptbt", "ketoan"):
+        client.force_login(cast[name])
+        response = client.get(f"/admin/articles/royaltyperiod/{november.pk}/change/")
+        assert response.status_code == 200, name
+        body = response.content.decode()
+        assert "Mở bảng chấm nhuận bút" in body
+        assert ('name="budget"' in body) == (name == "ketoan")

@@ -292,6 +292,10 @@ class RoyaltyPeriod(models.Model):
         """The 15th of the next month unless set: inside 60 days for the whole month."""
         return self.pay_date or next_month(self.month).replace(day=15)
 
+    def clean(self):
+        if self.month:  # any day picked stands for its month (before the unique check)
+            self.month = self.month.replace(day=1)
+
     def save(self, *args, **kwargs):
         self.month = self.month.replace(day=1)
         super().save(*args, **kwargs)
@@ -449,5 +453,22 @@ class RoyaltyLog(models.Model):
         verbose_name_plural = "nhật ký nhuận bút"
         ordering = ["-at", "-pk"]
 
+    ACTIONS = {
+        "create": "Mở bảng",
+        "grade": "Chấm",
+        "fund": "Nhập quỹ, ngày chi",
+        "export": "Xuất bảng",
+        "exclude_unpublished": "Bỏ dòng của bài đã gỡ",
+    }
+
     def __str__(self):
-        return f"{self.at:%d/%m/%Y %H:%M} {self.action}"
+        return f"{self.at:%d/%m/%Y %H:%M} {self.action_label}"
+
+    @property
+    def action_label(self) -> str:
+        if "->" in self.action:
+            frm, to = self.action.split("->")
+            labels = dict(RoyaltyPeriod.Status.choices)
+            return f"{labels.get(frm, frm)} → {labels.get(to, to)}"
+        label = self.ACTIONS.get(self.action, self.action)
+        return f"{label}: {self.grade}" if self.grade_id else label

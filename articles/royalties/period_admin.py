@@ -33,18 +33,20 @@ class RoyaltyPeriodAdmin(admin.ModelAdmin):
 
     # -- the form: a month to open; the fund and pay date for Kế toán ---------------------
 
+    def may_set_fund(self, request, obj) -> bool:
+        return request.user.has_perm("articles.set_royalty_fund") and not obj.is_locked
+
     def get_fields(self, request, obj=None):
         if obj is None:
             return ["month"]
-        return ["month", "status", "budget", "pay_date", "over_budget_reason",
+        fund = "budget" if self.may_set_fund(request, obj) else "budget_shown"
+        return ["month", "status", fund, "pay_date", "over_budget_reason",
                 "graded_by", "graded_at", "approved_by", "approved_at", "paid_at"]  # fmt: skip
 
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
             return []
-        editable = set()
-        if request.user.has_perm("articles.set_royalty_fund") and not obj.is_locked:
-            editable = {"budget", "pay_date"}
+        editable = {"budget", "pay_date"} if self.may_set_fund(request, obj) else set()
         return [f for f in self.get_fields(request, obj) if f not in editable]
 
     def save_model(self, request, obj, form, change):
@@ -113,7 +115,7 @@ class RoyaltyPeriodAdmin(admin.ModelAdmin):
             "move_url": reverse("admin:articles_royaltyperiod_move", args=[period.pk]),
             "grading_url": reverse("admin:articles_royaltyperiod_grading", args=[period.pk]),
             "exports": self.export_links(request, period),
-            "log": period.log.select_related("user")[:30],
+            "log": period.log.select_related("user", "grade__byline", "grade__article")[:30],
         }
 
     def export_links(self, request, period) -> list[tuple[str, str]]:
@@ -241,6 +243,7 @@ class RoyaltyPeriodAdmin(admin.ModelAdmin):
             "spent": total,
             "spent_shown": money.format_dong(total),
             "budget": period.budget,
+            "budget_shown": money.format_dong(period.budget or 0),
             "warnings": sheet.warnings(period),
         }
         return TemplateResponse(request, "admin/royalties/grading.html", context)

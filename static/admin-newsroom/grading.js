@@ -19,7 +19,6 @@
 
   function amount(row) {
     const q = (sel) => row.querySelector(sel);
-    if (q("[data-excluded]").checked) return 0;
     const genre = q("[data-genre]").selectedOptions[0];
     const coefficient = num(q("[data-coefficient]"), NaN);
     const cap = genre && genre.dataset.max ? Number(genre.dataset.max) : NaN;
@@ -27,6 +26,7 @@
     const over = Number.isFinite(cap) && coefficient > cap;
     input.classList.toggle("royalty-over-cap", over);
     input.title = over ? `Vượt mức tối đa ${cap} của thể loại` : "";
+    if (over || q("[data-excluded]").checked) return 0; // refused on Save, so not counted
     if (!genre || !genre.value || !Number.isFinite(coefficient)) return 0;
     const unit = Number(row.dataset.unit) || 0;
     const quantity = num(q("[data-quantity]"), 1);
