@@ -179,13 +179,16 @@ def test_contributor_admin_hides_personal_data_without_the_right(client, approve
     assert SECRET_ID in body and SECRET_ACCOUNT in body
 
 
-def test_reporters_see_their_own_lines_of_approved_months_only(client, approved, cast):
+def test_reporters_see_their_own_lines_of_approved_months_only(
+    client, approved, cast, django_assert_max_num_queries
+):
     draft_month = datetime.date(2026, 12, 1)
     own = approved.grades.filter(contributor__user=cast["pv"]).first().byline
     make_month_article(at(2026, 12, 1), [(own, Role.TIN)], title="Bài tháng mười hai")
     sheet.open_period(draft_month)
     client.force_login(cast["pv"])
-    response = client.get("/admin/articles/myroyalty/")
+    with django_assert_max_num_queries(12):
+        response = client.get("/admin/articles/myroyalty/")
     assert response.status_code == 200
     body = response.content.decode()
     mine = approved.grades.filter(contributor__user=cast["pv"], excluded=False)

@@ -377,3 +377,14 @@ def test_period_page_for_each_role(client, november, cast):
         body = response.content.decode()
         assert "Mở bảng chấm nhuận bút" in body
         assert ('name="budget"' in body) == (name == "ketoan")
+
+
+def test_the_list_of_months_in_few_queries(client, cast, django_assert_max_num_queries):
+    for month in (9, 10, 11):
+        make_month_article(at(2026, month, 3), [(make_owned_byline(), Role.TIN)])
+        sheet.open_period(datetime.date(2026, month, 1))
+    client.force_login(cast["tbt"])
+    with django_assert_max_num_queries(12):
+        response = client.get("/admin/articles/royaltyperiod/")
+    assert response.status_code == 200
+    assert response.content.decode().count("506.000 đ") == 3

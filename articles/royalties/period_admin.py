@@ -4,7 +4,7 @@ log) and the grading screen. Views are thin: the work is in articles/royalties/s
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import Q, Sum
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -60,9 +60,13 @@ class RoyaltyPeriodAdmin(admin.ModelAdmin):
 
     # -- list columns ------------------------------------------------------------------
 
+    def get_queryset(self, request):
+        counted = Sum("grades__amount", filter=Q(grades__excluded=False), default=0)
+        return super().get_queryset(request).annotate(spent_total=counted)
+
     @admin.display(description="đã chấm")
     def spent_shown(self, obj):
-        return dong(sheet.spent(obj))
+        return dong(obj.spent_total)
 
     @admin.display(description="quỹ nhuận bút")
     def budget_shown(self, obj):
@@ -70,7 +74,7 @@ class RoyaltyPeriodAdmin(admin.ModelAdmin):
 
     @admin.display(description="còn lại")
     def remaining_shown(self, obj):
-        return "—" if obj.budget is None else dong(obj.budget - sheet.spent(obj))
+        return "—" if obj.budget is None else dong(obj.budget - obj.spent_total)
 
     @admin.display(description="bảng chấm")
     def grading_link(self, obj):
