@@ -204,6 +204,8 @@ class RoyaltyPeriodAdmin(admin.ModelAdmin):
         if byline.isdigit():
             grades = grades.filter(byline_id=byline)
         posted, errors = {}, {}
+        if request.method == "GET" and may_grade:
+            sheet.build(period)  # bylines added to an article since the last visit
         if request.method == "POST":
             if not may_grade:
                 raise PermissionDenied("Bảng đã khóa hoặc bạn không có quyền chấm.")
@@ -213,7 +215,7 @@ class RoyaltyPeriodAdmin(admin.ModelAdmin):
                 errors = sheet.save_grades(period, request.user, posted)
             except sheet.RoyaltyError as exc:
                 self.message_user(request, str(exc), messages.ERROR)
-                errors = {}
+                errors = dict.fromkeys(posted, "")  # nothing saved: show what was typed
             else:
                 if not errors:
                     self.message_user(request, f"Đã lưu {len(ids)} dòng.", messages.SUCCESS)

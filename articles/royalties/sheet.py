@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from articles.models import Article, ArticleByline
@@ -310,6 +311,13 @@ def warnings(period: RoyaltyPeriod, today: datetime.date | None = None) -> list[
     ungraded = rows.filter(graded_by=None).count()
     if ungraded:
         found.append(f"{ungraded} dòng chưa chấm.")
+    gone = rows.exclude(
+        Exists(ArticleByline.objects.filter(article=OuterRef("article"), byline=OuterRef("byline")))
+    ).count()
+    if gone:
+        found.append(
+            f"{gone} dòng có bút danh không còn trên bài: xem lại hoặc đánh dấu không trả."
+        )
     taken_down = period.grades.filter(article__status=Article.Status.UNPUBLISHED).count()
     if taken_down:
         found.append(f"{taken_down} dòng thuộc bài đã gỡ.")
