@@ -12,7 +12,7 @@ from django.core.management import CommandError, call_command
 
 from articles import roles
 from articles.models import ArticleByline
-from articles.royalties import exports, sheet
+from articles.royalties import exports, reference, sheet
 from articles.royalties.models import RoyaltyPeriod
 from tests.factories import make_user
 from tests.royalty_factories import at, grade_everything, make_contributor, make_month_article
@@ -23,6 +23,13 @@ Role = ArticleByline.Role
 NOV = datetime.date(2026, 11, 1)
 SECRET_ID = "079199001234"
 SECRET_ACCOUNT = "556600009999"
+
+
+@pytest.fixture(autouse=True)
+def _reference_tables(db):
+    """The starting reference tables (the data migration's): a transactional test run
+    earlier in the session flushes them."""
+    reference.load_current()
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from articles.royalties import money
+from articles.royalties import money, reference
 from articles.royalties.models import BaseSalary, RoyaltyGenre, TaxRule
 
 
@@ -111,6 +111,15 @@ def test_format_dong_uses_dots():
 
 
 # -- the dated tables (loaded by the data migration) ------------------------------------------
+
+
+@pytest.fixture(autouse=True)
+def _reference_tables(request):
+    """The starting reference tables, for the tests that use the database (a transactional
+    test run earlier in the session flushes the data migration's rows)."""
+    if "django_db" in request.keywords:
+        request.getfixturevalue("db")
+        reference.load_current()
 
 
 @pytest.mark.django_db

@@ -10,7 +10,7 @@ from django.contrib.auth.models import Permission
 
 from articles import roles
 from articles.models import Article, ArticleByline
-from articles.royalties import sheet
+from articles.royalties import reference, sheet
 from articles.royalties.models import Contributor, RoyaltyGrade, RoyaltyLog, RoyaltyPeriod
 from articles.royalties.period_admin import initial
 from tests.factories import make_byline, make_user
@@ -26,6 +26,13 @@ pytestmark = pytest.mark.django_db
 Status = RoyaltyPeriod.Status
 NOV = datetime.date(2026, 11, 1)
 Role = ArticleByline.Role
+
+
+@pytest.fixture(autouse=True)
+def _reference_tables(db):
+    """The starting reference tables (the data migration's): a transactional test run
+    earlier in the session flushes them."""
+    reference.load_current()
 
 
 @pytest.fixture

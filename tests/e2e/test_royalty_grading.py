@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from articles import roles
 from articles.models import ArticleByline
-from articles.royalties import sheet
+from articles.royalties import reference, sheet
 from articles.royalties.models import RoyaltyGrade
 from tests.e2e.helpers import JsErrors, open_as
 from tests.e2e.seed import user
@@ -15,6 +15,7 @@ from tests.royalty_factories import at, make_month_article, make_owned_byline
 
 
 def test_grading_by_keyboard_with_live_totals(new_context, server, transactional_db, shot):
+    reference.load_current()  # flushed by the transactional tests before this one
     thuky = user("thuky", roles.SECRETARY, "Tâm", "Hữu")
     alone, first, second = make_owned_byline(), make_owned_byline(), make_owned_byline()
     tin = ArticleByline.Role.TIN
