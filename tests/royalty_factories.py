@@ -3,12 +3,9 @@
 import datetime
 import itertools
 
-from django.utils import timezone
-
 from articles.models import Byline
 from articles.royalties import sheet
-from articles.royalties.models import BylineOwner, Contributor, RoyaltyGenre
-from articles.royalties.period_admin import initial
+from articles.royalties.models import BylineOwner, Contributor
 from tests.factories import make_article, make_byline
 
 _seq = itertools.count(1)
@@ -43,20 +40,12 @@ def make_month_article(when: datetime.datetime, bylines, **kw):
     return make_article(published_at=when, bylines=bylines, **kw)
 
 
-def genre(code: str) -> RoyaltyGenre:
-    return RoyaltyGenre.objects.get(code=code)
-
-
 def grade_everything(period, user, **overrides) -> None:
     """Accept every proposed row as it is (plus overrides by field)."""
     rows = {}
     for grade in period.grades.all():
-        values = initial(grade)
+        values = sheet.form_values(grade)
         values.update(overrides)
         rows[grade.pk] = values
     errors = sheet.save_grades(period, user, rows)
     assert not errors, errors
-
-
-def now_local() -> datetime.datetime:
-    return timezone.localtime()

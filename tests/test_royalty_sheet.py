@@ -12,7 +12,6 @@ from articles import roles
 from articles.models import Article, ArticleByline
 from articles.royalties import reference, sheet
 from articles.royalties.models import Contributor, RoyaltyGrade, RoyaltyLog, RoyaltyPeriod
-from articles.royalties.period_admin import initial
 from tests.factories import make_byline, make_user
 from tests.royalty_factories import (
     at,
@@ -144,7 +143,7 @@ def test_grading_over_http_records_who_and_when_and_refuses_a_cap(client, novemb
     tin, *others = november.grades.order_by("published_on", "pk")
     data = {"row": [tin.pk, others[0].pk]}
     for grade in (tin, others[0]):
-        data.update({f"g{grade.pk}-{k}": v for k, v in initial(grade).items()})
+        data.update({f"g{grade.pk}-{k}": v for k, v in sheet.form_values(grade).items()})
     data[f"g{tin.pk}-coefficient"] = "4,5"  # the desk types a comma
     data[f"g{others[0].pk}-coefficient"] = "7"  # ảnh: house cap 6
     client.force_login(cast["thuky"])
@@ -163,7 +162,7 @@ def test_grading_over_http_records_who_and_when_and_refuses_a_cap(client, novemb
 
 def test_the_legal_cap_is_refused_even_for_the_chief(november, cast):
     grade = november.grades.filter(part="text").first()
-    values = {**initial(grade), "coefficient": "11"}
+    values = {**sheet.form_values(grade), "coefficient": "11"}
     errors = sheet.save_grades(november, cast["thuky"], {grade.pk: values})
     assert "Nghị định" in errors[grade.pk]
 
@@ -180,7 +179,7 @@ def test_the_legal_cap_is_refused_even_for_the_chief(november, cast):
 def test_bad_input_gets_a_clear_message(november, cast, field, value, message):
     grade = november.grades.filter(part="text").first()
     errors = sheet.save_grades(
-        november, cast["thuky"], {grade.pk: {**initial(grade), field: value}}
+        november, cast["thuky"], {grade.pk: {**sheet.form_values(grade), field: value}}
     )
     assert message in errors[grade.pk]
 
@@ -190,7 +189,7 @@ def test_allowance_outside_its_range_is_refused(november, cast):
 
     grade = november.grades.filter(part="text").first()
     hardship = RoyaltyAllowance.objects.get(code="thieu-nhi-dan-toc")
-    values = {**initial(grade), "bonus": str(hardship.pk), "bonus_percent": "25"}
+    values = {**sheet.form_values(grade), "bonus": str(hardship.pk), "bonus_percent": "25"}
     errors = sheet.save_grades(november, cast["thuky"], {grade.pk: values})
     assert "10–20%" in errors[grade.pk]
     values["bonus_percent"] = "20"
@@ -203,7 +202,10 @@ def test_a_reporter_cannot_grade(client, november, cast):
     cast["pv"].user_permissions.add(Permission.objects.get(codename="view_royaltyperiod"))
     client.force_login(cast["pv"])
     grade = november.grades.first()
-    data = {"row": [grade.pk], **{f"g{grade.pk}-{k}": v for k, v in initial(grade).items()}}
+    data = {
+        "row": [grade.pk],
+        **{f"g{grade.pk}-{k}": v for k, v in sheet.form_values(grade).items()},
+    }
     assert client.post(grading_url(november), data).status_code == 403
 
 
@@ -290,7 +292,7 @@ def approved(november, cast):
 def test_an_approved_month_is_locked(client, approved, cast):
     grade = approved.grades.filter(part="text").first()
     before = grade.amount
-    values = {**initial(grade), "coefficient": "5"}
+    values = {**sheet.form_values(grade), "coefficient": "5"}
     with pytest.raises(sheet.RoyaltyError, match="khóa"):
         sheet.save_grades(approved, cast["thuky"], {grade.pk: values})
     client.force_login(cast["thuky"])
@@ -315,7 +317,7 @@ def test_reopening_needs_the_right_and_a_reason_and_is_recorded(client, approved
     entry = RoyaltyLog.objects.get(period=approved, action="approved->draft")
     assert entry.user == cast["tbt"] and entry.note == "Sai hệ số bài phóng sự"
     grade = approved.grades.filter(part="text").first()
-    assert sheet.save_grades(approved, cast["thuky"], {grade.pk: initial(grade)}) == {}
+    assert sheet.save_grades(approved, cast["thuky"], {grade.pk: sheet.form_values(grade)}) == {}
 
 
 # -- tax by pay date, the 60-day warning ---------------------------------------------------
@@ -428,3 +430,13 @@ def test_a_byline_added_later_appears_and_one_removed_is_warned(client, november
     body = client.get(grading_url(november)).content.decode()
     assert body.count("data-row ") == 6
     assert "không còn trên bài" in body
+
+
+def test_a_corrected_base_salary_reaches_an_open_month_on_save(november, cast):
+    from articles.royalties.models import BaseSalary
+
+    grade_everything(november, cast["thuky"])
+    BaseSalary.objects.filter(effective_from=datetime.date(2026, 7, 1)).update(amount=2_600_000)
+    grade_everything(november, cast["thuky"])
+    tin = november.grades.get(share_percent=100)
+    assert (tin.unit_value, tin.amount) == (260_000, 520_000)

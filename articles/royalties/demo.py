@@ -2,6 +2,7 @@
 approved, this month being graded. Idempotent: a month that already has a sheet is left
 alone. The personal data is visibly fake."""
 
+import datetime
 import math
 
 from django.utils import timezone
@@ -9,7 +10,6 @@ from django.utils import timezone
 from articles.models import Byline
 from articles.royalties import reference, sheet
 from articles.royalties.models import BylineOwner, Contributor, RoyaltyPeriod
-from articles.royalties.period_admin import initial
 
 GROUP_BYLINE = "Nhóm phóng viên"
 
@@ -19,7 +19,7 @@ def seed(users: dict) -> None:
     contributors()
     today = timezone.localdate()
     this_month = today.replace(day=1)
-    last_month = (this_month - timezone.timedelta(days=1)).replace(day=1)
+    last_month = (this_month - datetime.timedelta(days=1)).replace(day=1)
     if not RoyaltyPeriod.objects.filter(month=last_month).exists():
         approved_month(last_month, users)
     if not RoyaltyPeriod.objects.filter(month=this_month).exists():
@@ -50,7 +50,7 @@ def grade_all(period, user, limit=None) -> None:
     grades = list(period.grades.select_related("byline", "genre", "rate", "bonus"))
     rows = {}
     for grade in grades[:limit]:
-        values = initial(grade)
+        values = sheet.form_values(grade)
         if grade.contributor_id is None:  # a group byline: the desk must name the people
             values.update(excluded="1", note="Bút danh nhóm: ghi tên từng người")
         rows[grade.pk] = values

@@ -17,8 +17,6 @@ from articles.royalties.admin import dong
 from articles.royalties.models import RoyaltyAllowance, RoyaltyGenre, RoyaltyPeriod
 
 Status = RoyaltyPeriod.Status
-FIELDS = ("genre", "coefficient", "quantity", "share_percent", "bonus", "bonus_percent",
-          "rate", "rate_percent", "excluded", "note")  # fmt: skip
 
 
 @admin.register(RoyaltyPeriod)
@@ -173,6 +171,8 @@ class RoyaltyPeriodAdmin(admin.ModelAdmin):
             raise PermissionDenied("Bạn không có quyền xuất bảng nhuận bút.")
         private = request.user.has_perm("articles.view_contributor_private")
         kind = request.GET.get("loai", "detail")
+        if kind == "bank" and not private:
+            raise PermissionDenied("Danh sách chuyển khoản chỉ dành cho Kế toán.")
         if fmt == "xlsx":
             body = exports.xlsx(period, private)
             content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -210,7 +210,9 @@ class RoyaltyPeriodAdmin(admin.ModelAdmin):
             if not may_grade:
                 raise PermissionDenied("Bảng đã khóa hoặc bạn không có quyền chấm.")
             ids = [int(pk) for pk in request.POST.getlist("row") if pk.isdigit()]
-            posted = {pk: {f: request.POST.get(f"g{pk}-{f}", "") for f in FIELDS} for pk in ids}
+            posted = {
+                pk: {f: request.POST.get(f"g{pk}-{f}", "") for f in sheet.EDITABLE} for pk in ids
+            }
             try:
                 errors = sheet.save_grades(period, request.user, posted)
             except sheet.RoyaltyError as exc:
@@ -229,7 +231,7 @@ class RoyaltyPeriodAdmin(admin.ModelAdmin):
         rows = []
         for grade in grades.order_by("published_on", "article_id", "part", "pk"):
             values = posted.get(grade.pk) if grade.pk in errors else None
-            rows.append({"grade": grade, "values": values or initial(grade),
+            rows.append({"grade": grade, "values": values or sheet.form_values(grade),
                          "error": errors.get(grade.pk, "")})  # fmt: skip
         total = sheet.spent(period)
         context = {
@@ -253,23 +255,3 @@ class RoyaltyPeriodAdmin(admin.ModelAdmin):
             "warnings": sheet.warnings(period),
         }
         return TemplateResponse(request, "admin/royalties/grading.html", context)
-
-
-def initial(grade) -> dict:
-    """The form values of a saved grade, as strings (what the inputs show)."""
-
-    def num(value):
-        return "" if value is None else f"{value.normalize():f}"
-
-    return {
-        "genre": str(grade.genre_id or ""),
-        "coefficient": num(grade.coefficient),
-        "quantity": str(grade.quantity),
-        "share_percent": num(grade.share_percent),
-        "bonus": str(grade.bonus_id or ""),
-        "bonus_percent": num(grade.bonus_percent) if grade.bonus_id else "",
-        "rate": str(grade.rate_id or ""),
-        "rate_percent": num(grade.rate_percent) if grade.rate_id else "",
-        "excluded": "1" if grade.excluded else "",
-        "note": grade.note,
-    }

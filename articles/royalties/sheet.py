@@ -200,6 +200,26 @@ def apply_values(grade: RoyaltyGrade, raw: dict, genres: dict, allowances: dict)
     money.check_coefficient(grade.coefficient, grade.genre.house_max, grade.genre.legal_max)
 
 
+def form_values(grade: RoyaltyGrade) -> dict:
+    """The form values of a saved grade, as strings (what the inputs show)."""
+
+    def num(value):
+        return "" if value is None else f"{value.normalize():f}"
+
+    return {
+        "genre": str(grade.genre_id or ""),
+        "coefficient": num(grade.coefficient),
+        "quantity": str(grade.quantity),
+        "share_percent": num(grade.share_percent),
+        "bonus": str(grade.bonus_id or ""),
+        "bonus_percent": num(grade.bonus_percent) if grade.bonus_id else "",
+        "rate": str(grade.rate_id or ""),
+        "rate_percent": num(grade.rate_percent) if grade.rate_id else "",
+        "excluded": "1" if grade.excluded else "",
+        "note": grade.note,
+    }
+
+
 def snapshot(grade: RoyaltyGrade) -> dict:
     return {
         name: str(getattr(grade, f"{name}_id", None) or getattr(grade, name)) for name in EDITABLE
@@ -231,9 +251,14 @@ def save_grades(period: RoyaltyPeriod, user, rows: dict[int, dict]) -> dict[int,
             errors[pk] = str(exc)
             continue
         after = snapshot(grade)
-        if after == before and grade.graded_by_id:
+        money_before = (grade.unit_value, grade.amount)
+        grade.compute()  # also picks up a corrected base salary
+        if (
+            after == before
+            and grade.graded_by_id
+            and money_before == (grade.unit_value, grade.amount)
+        ):
             continue
-        grade.compute()
         grade.graded_by, grade.graded_at = user, now
         grade.save()
         log(period, user, "grade", grade=grade, before=before, after=after)
