@@ -10,8 +10,8 @@ from django.contrib.auth.models import Permission
 from django.core.cache import cache
 from django.core.mail import EmailMessage, send_mail
 from django.db.models import Q
-from django.utils import timezone
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 
 from articles.models import SiteSettings, absolute_url
 from comments.models import Comment
