@@ -442,8 +442,8 @@ class BlockedSenderAdmin(admin.ModelAdmin):
     @admin.action(description="Gỡ chặn những người đã chọn")
     def lift_selected(self, request, queryset):
         rows = list(queryset)
+        self.log_deletions(request, rows)
         for block in rows:
-            self.log_deletion(request, block, str(block))
             actions.lift_block(block)
         self.message_user(request, f"Đã gỡ chặn {len(rows)} người gửi.", messages.SUCCESS)
 
