@@ -4,7 +4,14 @@
 // same CSRF-checked POST the plain page makes (comments/queue.py), asking for JSON.
 (function () {
   "use strict";
+  // Loaded in the admin's <head> (ModelAdmin.Media): wait for the page.
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
 
+  function start() {
   var queue = document.getElementById("comment-queue");
   var form = document.getElementById("changelist-form");
   if (!queue || !form || !window.fetch) return;
@@ -20,6 +27,7 @@
     ["s", "đánh dấu thư rác"],
     ["u", "hoàn tác quyết định vừa rồi (trong một phút, kể cả sau khi tải lại trang)"],
     ["e", "sửa nội dung"],
+    ["/", "tìm kiếm"],
     ["?", "hiện hoặc ẩn bảng phím tắt"],
     ["Esc", "đóng ô sửa, ô trả lời, bảng phím tắt"],
   ];
@@ -71,7 +79,20 @@
     return list[at + 1] || row;
   }
 
+  // Requests go one at a time, in the order of the keys: focus moves on at once, and an
+  // undo pressed before the last answer arrived undoes that decision, not the one before.
+  var chain = Promise.resolve();
+  function enqueue(task) {
+    var result = chain.then(task);
+    chain = result.catch(function () { /* the next request still goes */ });
+    return result;
+  }
+
   function post(url, data) {
+    return enqueue(function () { return rawPost(url, data); });
+  }
+
+  function rawPost(url, data) {
     var body = new FormData();
     Object.keys(data || {}).forEach(function (key) { body.append(key, data[key]); });
     return fetch(url, {
@@ -128,23 +149,20 @@
   // -- decisions and undo ---------------------------------------------------------------
 
   function decide(row, decision) {
-    if (!row || row.getAttribute("data-busy")) return;
+    if (!row) return;
     var button = actionsOf(row).querySelector('button[data-decision="' + decision + '"]');
     if (!button) return;
     if (button.disabled) {  // already so: nothing to change, go on
       setCurrent(nextAfter(row), true);
       return;
     }
-    row.setAttribute("data-busy", "1");
     setCurrent(nextAfter(row), true);  // the next comment gets focus at once
     post(button.getAttribute("formaction")).then(function (result) {
-      row.removeAttribute("data-busy");
       if (!result.ok) return failed(result);
       applyResult(row, result.data);
       rememberUndo(result.data);
       announce(result.data.message + " Bấm u để hoàn tác.");
     }, function () {
-      row.removeAttribute("data-busy");
       announce("Mất kết nối, quyết định chưa được lưu.");
     });
   }
@@ -164,19 +182,21 @@
   }
 
   function undo() {
-    var item = storedUndo();
-    if (!item) {
-      announce("Không có quyết định nào trong một phút qua để hoàn tác.");
-      return;
-    }
-    try { window.localStorage.removeItem(UNDO_KEY); } catch (e) { /* ignore */ }
-    post(queue.getAttribute("data-undo-url"), { token: item.token }).then(function (result) {
-      if (!result.ok) return failed(result);
-      var row = rowOf(result.data.id);
-      applyResult(row, result.data);
-      if (row) setCurrent(row, true);
-      updatePending(result.data.pending);
-      announce(result.data.message);
+    enqueue(function () {
+      var item = storedUndo();
+      if (!item) {
+        announce("Không có quyết định nào trong một phút qua để hoàn tác.");
+        return null;
+      }
+      try { window.localStorage.removeItem(UNDO_KEY); } catch (e) { /* ignore */ }
+      return rawPost(queue.getAttribute("data-undo-url"), { token: item.token }).then(function (result) {
+        if (!result.ok) return failed(result);
+        var row = rowOf(result.data.id);
+        applyResult(row, result.data);
+        updatePending(result.data.pending);  // also when the row is not on this page
+        if (row) setCurrent(row, true);
+        announce(result.data.message);
+      });
     });
   }
 
@@ -339,6 +359,7 @@
       u: undo,
       e: function () { openInline(row, "edit"); },
       "?": toggleHelp,
+      "/": function () { if (search) search.focus(); },
     }[event.key];
     if (!act) return;
     event.preventDefault();
@@ -360,5 +381,9 @@
     row.classList.add("is-" + status);
     if (status !== "pending") row.classList.add("is-decided");
   });
-  setCurrent(rows()[0], false);
+  // Django's search box takes focus on load; in the queue the keys decide, "/" searches.
+  var search = document.getElementById("searchbar");
+  if (search && document.activeElement === search && !search.value) search.blur();
+  setCurrent(rows()[0], document.activeElement === document.body);
+  }
 })();
