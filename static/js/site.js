@@ -36,7 +36,7 @@
   });
 
   // Comment form: stamp when the form was shown and when it was sent, both by the reader's
-  // clock so skew cancels out (see articles/moderation.py). A form re-shown with an error
+  // clock so skew cancels out (see comments/rules.py). A form re-shown with an error
   // keeps its first stamp. A second click while the first post is on its way is ignored.
   // The browser's own signed id (comments/tokens.py) lets flood control count posts per
   // reader rather than per IP: asked once, kept in localStorage, sent with the form.
