@@ -122,3 +122,36 @@ def test_every_decision_is_in_view_on_a_390px_phone(new_context, server, seed, s
     rows.nth(0).get_by_role("button", name="Duyệt", exact=True).click()
     expect(phone.locator("h1")).to_contain_text("2 chờ duyệt")
     assert js.errors == []
+
+
+def test_a_refused_reader_lands_at_the_form_with_the_message_and_their_text(
+    new_context, server, seed, shot
+):
+    import time
+
+    article = published(seed.articles[0].title)
+    js = JsErrors()
+    reader = open_as(new_context, server, None, js, device=PHONE)
+
+    def send(text: str) -> None:
+        reader.goto(f"{server}{article.get_absolute_url()}")
+        form = reader.locator("form[data-comment-form]")
+        expect(form.locator("input[name=browser]")).not_to_have_value("")  # site.js got one
+        form.get_by_label("Họ và tên").fill("Trần Văn Nam")
+        form.get_by_role("textbox", name="Email").fill("nam@example.vn")
+        form.get_by_label("Nội dung").fill(text)
+        time.sleep(1.2)  # past the 1 s "too fast" rule of the e2e settings
+        with reader.expect_navigation():
+            form.get_by_role("button", name="Gửi").click()
+
+    send("Ý kiến thứ nhất của tôi về bài này.")
+    expect(reader.locator("#phan-hoi-da-gui")).to_be_visible()
+    send("Ý kiến thứ hai, gửi ngay sau đó.")
+    error = reader.locator("#gui-phan-hoi .form-error")
+    expect(error).to_contain_text("Bạn gửi phản hồi quá nhanh")
+    expect(error).to_be_in_viewport()  # not the top of the article, far above the form
+    expect(reader.locator("#cf-content")).to_have_value("Ý kiến thứ hai, gửi ngay sau đó.")
+    shot(reader, "reader-refused-at-form")
+    assert Comment.objects.filter(email="nam@example.vn").count() == 1
+    # Chromium logs the page's own 429 status as a console error; nothing else may fail.
+    assert [e for e in js.errors if "status of 429" not in e] == []
