@@ -176,11 +176,13 @@ class Article(NormalizedModel):
     search_text = models.TextField(editable=False, blank=True)
     # Weighted tsvector (title A, sapo B, body C) on PostgreSQL; stays NULL on SQLite.
     search_vector = SearchVectorField(null=True, editable=False)
+    # The same words with their tones (config `simple`), read only to rank the matches.
+    search_exact = SearchVectorField(null=True, editable=False)
 
     objects = ArticleQuerySet.as_manager()
 
     # What ArticleQuerySet.lean() leaves out. The reader page needs only body_html.
-    LARGE_FIELDS = ("body", "body_html", "search_text", "search_vector")
+    LARGE_FIELDS = ("body", "body_html", "search_text", "search_vector", "search_exact")
 
     class Meta:
         verbose_name = "bài viết"
