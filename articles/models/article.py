@@ -183,6 +183,8 @@ class Article(NormalizedModel):
 
     # What ArticleQuerySet.lean() leaves out. The reader page needs only body_html.
     LARGE_FIELDS = ("body", "body_html", "search_text", "search_vector", "search_exact")
+    # What no reader page shows: load_relations() leaves them in the database.
+    UNSHOWN_FIELDS = frozenset({"body", "search_text", "search_vector", "search_exact"})
 
     class Meta:
         verbose_name = "bài viết"
@@ -385,7 +387,9 @@ class Article(NormalizedModel):
         """For a page that renders the whole article: the columns a lighter query left out
         (one query), the bylines, topics and the cover with its renditions (four). A no-op
         when they are loaded already."""
-        if deferred := self.get_deferred_fields():
+        # Not the stored body, search text or vectors: pages show body_html, and those
+        # columns together weigh several times as much.
+        if deferred := self.get_deferred_fields() - self.UNSHOWN_FIELDS:
             self.refresh_from_db(fields=deferred)
         models.prefetch_related_objects(
             [self],
