@@ -10,6 +10,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page
 
+from articles.models import Byline
 from tests.e2e.helpers import DESKTOP, PHONE, JsErrors, open_as
 
 DEVICES = {"phone": PHONE, "desktop": DESKTOP}
@@ -35,6 +36,8 @@ def reader_pages(seed) -> dict[str, str]:
         "category": seed.thoi_su.get_absolute_url(),
         "article": seed.articles[0].get_absolute_url(),  # with a comment, a cover, a figure
         "search": "/tim-kiem/?q=duong",  # unaccented: finds "đường"
+        "topic": seed.articles[0].topics.first().get_absolute_url(),
+        "byline": Byline.objects.get(name="Minh An").get_absolute_url(),
     }
 
 
