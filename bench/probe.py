@@ -39,7 +39,7 @@ from reader import search  # noqa: E402
 
 RARE, COMMON = "Yersin", "tỉnh"
 CATEGORY_PAGE = 50
-PER_PAGE = 20  # articles.views.PER_PAGE
+PER_PAGE = 20  # reader.views.PER_PAGE
 COOKIE = "bench"  # any sessionid value bypasses the page cache
 
 
