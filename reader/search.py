@@ -27,7 +27,15 @@ from django.utils.html import format_html, format_html_join
 
 from articles.models import Article, Category
 from articles.search_index import EXACT_CONFIG, SEARCH_CONFIG, uses_postgres
-from articles.vietnamese import fold, fold_char_map, fold_chars, nfc, sort_key, without_controls
+from articles.vietnamese import (
+    fold,
+    fold_char_map,
+    fold_chars,
+    has_diacritics,
+    nfc,
+    sort_key,
+    without_controls,
+)
 
 MAX_QUERY_LENGTH = 200  # the search boxes say maxlength="200" too
 MAX_WORDS = 12
@@ -122,6 +130,12 @@ class SearchParams:
     @cached_property
     def exact_phrase_pattern(self) -> re.Pattern:
         return re.compile(_phrase_regex(self.exact_words))
+
+    @cached_property
+    def toned(self) -> bool:
+        """The reader typed tones or marks: then what they typed ranks first. Without any,
+        every spelling is equally what they meant (and no exact-tone check is paid for)."""
+        return has_diacritics(self.query)
 
     @property
     def is_empty(self) -> bool:
@@ -248,7 +262,7 @@ def rank_key(candidate: Candidate, params: SearchParams) -> tuple[int, int]:
          candidate.phrase or candidate.exact_phrase),
         (FOLDED_WORDS, params.word_patterns, folded_title, folded_sapo, True),
     )  # fmt: skip
-    for kind, patterns, title, sapo, in_body in kinds:
+    for kind, patterns, title, sapo, in_body in kinds[0 if params.toned else FOLDED_PHRASE :]:
         if _has_all(title, patterns):
             return kind, TITLE
         if _has_all(sapo, patterns):
@@ -287,13 +301,15 @@ def run(params: SearchParams) -> SearchResults:
     words = params.words
     base = _filtered(params)
     matches = base.filter(_matches_all_words(words))
-    single = len(words) == 1
+    single, toned = len(words) == 1, params.toned
     rows = (
         matches.annotate(
             phrase_hit=_flag(_matches_phrase(words), always=single),
-            exact_phrase=_flag(_has_exact(params, phrase=True)),
+            exact_phrase=_flag(_has_exact(params, phrase=True)) if toned else Value(False),
             # One word: its phrase is the word; the flag above says it all.
-            exact_words=_flag(_has_exact(params, phrase=False)) if not single else Value(False),
+            exact_words=_flag(_has_exact(params, phrase=False))
+            if toned and not single
+            else Value(False),
         )
         .order_by("-published_at", "-pk")
         .values_list("pk", "title", "sapo", "phrase_hit", "exact_phrase", "exact_words")[
