@@ -21,7 +21,7 @@ def backfill(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0004_comments_move_to_own_app"),
+        ("articles", "0006_royalties_reference_data"),
     ]
 
     operations = [
