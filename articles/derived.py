@@ -18,9 +18,9 @@ from articles.sanitize import clean_html
 from articles.search_index import update_search_vectors
 from articles.vietnamese import fold, nfc
 
-DERIVED = frozenset({"body_html", "search_text", "search_vector"})
+DERIVED = frozenset({"body_html", "search_text", "search_vector", "search_exact"})
 SOURCES = frozenset({"title", "sapo", "body"})
-REFUSED = "body_html, search_text và search_vector được tính từ nội dung bài, không ghi trực tiếp."
+REFUSED = "body_html, search_text, search_vector và search_exact được tính từ nội dung bài, không ghi trực tiếp."
 
 
 def images_for(bodies) -> dict:
@@ -41,7 +41,9 @@ def compute(title: str, sapo: str, body: str, images: dict | None = None) -> dic
         # Clean again only what enrich_figures changed (clean_html is idempotent).
         "body_html": body if enriched == body else clean_html(enriched),
         "search_text": fold(" ".join([nfc(title or ""), nfc(sapo or ""), strip_tags(body)])),
-        "search_vector": None,  # filled from the stored words right after (update_search_vectors)
+        # Filled from the stored words right after (update_search_vectors).
+        "search_vector": None,
+        "search_exact": None,
     }
 
 
