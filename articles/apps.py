@@ -8,8 +8,9 @@ class ArticlesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from articles import invalidation
+        from articles import invalidation, revisions
         from articles.roles import sync_groups
 
         post_migrate.connect(sync_groups, sender=self, dispatch_uid="articles.sync_groups")
         invalidation.connect()
+        revisions.register()

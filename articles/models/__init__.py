@@ -4,22 +4,23 @@ from articles.models.article import (
     Article,
     ArticleByline,
     ArticleQuerySet,
-    ArticleRevision,
     ArticleTransition,
     ArticleView,
     BodyField,
 )
 from articles.models.base import SlugRedirect
 from articles.models.comments import Comment, ModerationWord
+from articles.models.editing import ArticleAutosave, ArticleLock
 from articles.models.media import Image, Rendition
 from articles.models.site import SiteSettings, WebsiteLink, absolute_url
 from articles.models.taxonomy import Byline, Category, Topic
 
 __all__ = [
     "Article",
+    "ArticleAutosave",
     "ArticleByline",
+    "ArticleLock",
     "ArticleQuerySet",
-    "ArticleRevision",
     "ArticleTransition",
     "ArticleView",
     "BodyField",

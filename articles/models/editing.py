@@ -1,0 +1,57 @@
+"""Who is editing an article right now, and what they typed but have not saved yet.
+
+Both tables stay small by construction: one lock per article, one autosave per article and
+user (overwritten every time), deleted when that user saves. The revisions themselves are
+django-reversion's (articles/revisions.py)."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+
+class ArticleLock(models.Model):
+    """The article is open for editing by `user` since `since`. The editor's page renews
+    `seen_at` with every autosave; a lock not renewed for LOCK_TTL is free for anyone."""
+
+    article = models.OneToOneField(
+        "articles.Article", on_delete=models.CASCADE, primary_key=True, related_name="lock"
+    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    since = models.DateTimeField(default=timezone.now)
+    seen_at = models.DateTimeField(default=timezone.now)
+    # Set when a chief took the article over: the person it was taken from is told on
+    # their next save (and that save is refused, their text kept in the form).
+    taken_from = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )  # fmt: skip
+
+    class Meta:
+        verbose_name = "khóa sửa bài"
+        verbose_name_plural = "khóa sửa bài"
+
+    def __str__(self):
+        return f"{self.article_id}: {self.user_id}"
+
+
+class ArticleAutosave(models.Model):
+    """The form as `user` last left it, saved every ~15 s while the form is open."""
+
+    article = models.ForeignKey(
+        "articles.Article", on_delete=models.CASCADE, related_name="autosaves"
+    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    # The article's version the form was opened at: a restore over a newer version says so.
+    version = models.PositiveIntegerField(default=0)
+    data = models.JSONField(default=dict)
+    saved_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "bản lưu tự động"
+        verbose_name_plural = "bản lưu tự động"
+        constraints = [
+            models.UniqueConstraint(fields=["article", "user"], name="articleautosave_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.article_id}/{self.user_id} @ {self.saved_at:%H:%M:%S}"
