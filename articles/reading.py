@@ -9,7 +9,7 @@ import re
 
 from django.utils.html import strip_tags
 
-_WORD = re.compile(r"[^\W_]+(?:[-'’.,][^\W_]+)*", re.UNICODE)
+_WORD = re.compile(r"[^\W_]+(?:[-'’.,/][^\W_]+)*", re.UNICODE)
 # Readers of Vietnamese news read about 220 syllables a minute on screen.
 WORDS_PER_MINUTE = 220
 

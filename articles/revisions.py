@@ -78,11 +78,11 @@ def current_snapshot(article) -> dict:
 def version_snapshot(version: Version) -> dict:
     data = version.field_dict
     links = [
-        v.field_dict
+        {**v.field_dict, "pk": int(v.object_id)}
         for v in version.revision.version_set.all()
         if v.content_type.model_class() is ArticleByline
     ]
-    links.sort(key=lambda d: (d["position"], d["id"]))
+    links.sort(key=lambda d: (d["position"], d["pk"]))
     return {
         "title": data.get("title", ""),
         "sapo": data.get("sapo", ""),
@@ -141,7 +141,8 @@ def snapshot_at(article, version_number: int) -> dict | None:
 # -- comparing ----------------------------------------------------------------------------
 
 _BLOCK_END = re.compile(r"</(p|h[1-6]|li|blockquote|figcaption|tr)>|<br\s*/?>", re.IGNORECASE)
-_TOKEN = re.compile(r"\s+|\w+|[^\w\s]", re.UNICODE)
+# A word with the spaces after it: "khởi công" → "hoàn thành" is one change, not two.
+_TOKEN = re.compile(r"\w+\s*|[^\w\s]\s*|\s+", re.UNICODE)
 
 
 def body_text(body: str) -> str:
