@@ -243,6 +243,8 @@ class ArticleAdmin(EditingAdminMixin, FoldedSearchMixin, admin.ModelAdmin):
         js = [
             "admin-newsroom/editor-vi.js",
             "admin-newsroom/workflow.js",
+            "admin-newsroom/figure-caret.js",
+            "admin-newsroom/autosave.js",
         ]
 
     # -- who sees and edits what --------------------------------------------------------
