@@ -273,6 +273,8 @@ class EditingAdminMixin:
             return HttpResponseNotAllowed(["POST"])
         article = self._article_or_404(request, object_id)
         if not self.has_change_permission(request, article):
+            if "data" not in request.POST:  # a ping from a page that is now read-only
+                return JsonResponse({"ok": False, "editable": False})
             raise PermissionDenied("Bạn không được sửa bài này.")
         if request.POST.get("action") == "discard":
             autosave.discard(article, request.user)

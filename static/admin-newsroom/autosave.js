@@ -3,7 +3,7 @@
 // the article's autosave URL, kept privately for this user (articles/autosave.py); the same
 // call renews the user's edit lock. Leaving with unsaved changes asks first; saving the
 // form (or a workflow move the user confirmed) does not.
-(() => {
+function startAutosave() {
   const form = document.getElementById("article_form");
   const marker = document.querySelector("[data-autosave]");
   if (!form) return;
@@ -62,7 +62,10 @@
         credentials: "same-origin",
         headers: { "X-Requested-With": "fetch" },
       });
-      if (withData && response.ok) {
+      if (!withData && response.ok) {
+        const answer = await response.json();
+        if (answer.editable === false) stop();
+      } else if (withData && response.ok) {
         const answer = await response.json();
         status(`Đã lưu tự động lúc ${answer.saved_at} (chỉ bạn thấy; bấm Lưu để lưu vào bài).`);
       } else if (withData) {
@@ -81,7 +84,11 @@
   form.addEventListener("input", changed);
   form.addEventListener("change", changed);
 
-  setInterval(autosave, INTERVAL);
+  const timer = setInterval(autosave, INTERVAL);
+  function stop() {
+    clearInterval(timer);
+    leaving = true;
+  }
 
   form.addEventListener("submit", () => {
     leaving = true;
@@ -104,4 +111,11 @@
       pending = false;
     }
   });
-})();
+}
+
+// Admin scripts load in the page's head, before the form exists.
+if (document.readyState === "loading") {
+  document.addEventListener("DOMContentLoaded", startAutosave);
+} else {
+  startAutosave();
+}

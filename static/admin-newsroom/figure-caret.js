@@ -16,19 +16,35 @@
   }
 
   // Put the caret in an empty paragraph right after the figure holding the selection.
-  function leaveFigure(editor) {
-    const { state } = editor;
-    const $from = state.selection.$from;
+  // Plain ProseMirror steps: TipTap's insertContentAt drops an empty paragraph.
+  function leaveFigure(editor, $from = editor.state.selection.$from) {
+    const { state, view } = editor;
     const depth = ancestor($from, "figure");
     if (!depth) return false;
     const after = $from.after(depth);
     const next = state.doc.resolve(after).nodeAfter;
-    let chain = editor.chain();
+    let tr = state.tr;
     if (!(next && next.type.name === "paragraph" && next.content.size === 0)) {
-      chain = chain.insertContentAt(after, { type: "paragraph" });
+      tr = tr.insert(after, state.schema.nodes.paragraph.create());
     }
-    chain.setTextSelection(after + 1).scrollIntoView().focus().run();
+    // The selection's own class (TextSelection) finds the nearest caret position.
+    const Selection = state.selection.constructor;
+    tr = tr.setSelection(Selection.near(tr.doc.resolve(after + 1))).scrollIntoView();
+    view.dispatch(tr);
+    view.focus();
     return true;
+  }
+
+  function caretFromDom(editor) {
+    const selection = document.getSelection();
+    const node = selection && selection.anchorNode;
+    if (!node || !editor.view.dom.contains(node)) return null;
+    try {
+      const pos = editor.view.posAtDOM(node, selection.anchorOffset);
+      return editor.state.doc.resolve(pos);
+    } catch (error) {
+      return null;
+    }
   }
 
   function figureCount(doc) {
@@ -43,7 +59,8 @@
   function keepParagraphAfterLastFigure(editor) {
     const { doc } = editor.state;
     if (doc.lastChild && doc.lastChild.type.name === "figure") {
-      editor.commands.insertContentAt(doc.content.size, { type: "paragraph" }, { updateSelection: false });
+      const { state, view } = editor;
+      view.dispatch(state.tr.insert(doc.content.size, state.schema.nodes.paragraph.create()));
     }
   }
 
@@ -87,10 +104,13 @@
       "keydown",
       (key) => {
         if (key.key !== "Enter" || key.shiftKey || key.isComposing) return;
-        if (!ancestor(editor.state.selection.$from, "caption")) return;
+        // Read the caret from the DOM: right after a click ProseMirror may not have
+        // taken the new selection in yet.
+        const $caret = caretFromDom(editor) || editor.state.selection.$from;
+        if (!ancestor($caret, "caption")) return;
         key.preventDefault();
         key.stopPropagation();
-        leaveFigure(editor);
+        leaveFigure(editor, $caret);
       },
       true,
     );
