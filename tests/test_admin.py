@@ -233,10 +233,16 @@ class TestEditor:
         pending = article_by(desk["reporter"], S.PENDING_APPROVAL)
         assert client.post(move_url(pending), {"to_status": S.PUBLISHED}).status_code == 403
 
-    def test_cannot_edit_a_live_article(self, client, desk):
+    def test_cannot_edit_a_live_article_directly_only_propose(self, client, desk):
         live = article_by(desk["reporter"], S.PUBLISHED)
         client.force_login(desk["editor"])
-        assert client.post(change_url(live), article_form(live, title="Sửa")).status_code == 403
+        data = article_form(live, title="Sửa", edit_reason="Tít ngắn hơn")
+        assert client.post(change_url(live), data).status_code == 302
+        live.refresh_from_db()
+        assert live.title != "Sửa" and live.live_edit_proposals.get().changes["title"] == "Sửa"
+        client.force_login(desk["outside_editor"])
+        assert client.post(change_url(live), data).status_code in (302, 403)
+        assert live.live_edit_proposals.count() == 1
 
 
 class TestSecretary:

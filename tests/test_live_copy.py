@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 
 from articles import revisions, roles
-from articles.models import Article
+from articles.models import Article, LiveEditProposal
 from articles.vietnamese import iso
 from tests.factories import make_desk_article, make_user
 from tests.test_admin import article_form, change_url
@@ -84,17 +84,6 @@ class TestCorrection:
         assert json_ld(page)["dateModified"] == iso(article.published_at)
         assert "Cập nhật lúc" not in page
 
-    def test_an_editor_may_not_change_live_copy_directly(self, client):
-        category = make_desk_article(S.PUBLISHED).category
-        editor = make_user(group=roles.EDITOR)
-        category.editors.add(editor)
-        article = make_desk_article(S.PUBLISHED, category=category)
-        client.force_login(editor)
-        response = edit_live(client, article, title="Tít của biên tập viên", edit_reason="x")
-        assert response.status_code == 403
-        article.refresh_from_db()
-        assert article.title != "Tít của biên tập viên"
-
 
 class TestReadingTime:
     def test_the_reader_page_shows_the_reading_time(self, client):
@@ -110,3 +99,54 @@ class TestReadingTime:
 
         assert word_count("Hà Nội, ngày 3/12: mưa to.") == 6
         assert html_word_count("<p>Một</p><p>hai ba</p>") == 3
+
+
+class TestDeskEditorProposal:
+    @pytest.fixture
+    def desk_editor(self):
+        article = make_desk_article(S.PUBLISHED, title="Tít đang đăng")
+        editor = make_user("bientapvien", group=roles.EDITOR, first_name="Bình")
+        article.category.editors.add(editor)
+        return article, editor
+
+    def test_an_editors_change_to_live_copy_waits_for_approval(self, client, desk_editor):
+        article, editor = desk_editor
+        client.force_login(editor)
+        response = edit_live(
+            client, article, title="Tít biên tập viên đề xuất", edit_reason="Tít chính xác hơn"
+        )
+        assert response.status_code == 302
+        article.refresh_from_db()
+        assert article.title == "Tít đang đăng" and article.edited_at is None  # not live yet
+        proposal = LiveEditProposal.objects.get()
+        assert proposal.state == "pending" and proposal.user == editor
+
+        chief = make_user("tongbientap", group=roles.CHIEF)
+        client.force_login(chief)
+        page = client.get(change_url(article)).content.decode()
+        assert "Đề xuất sửa bài đang đăng" in page and "Duyệt và áp dụng" in page
+        assert "<ins>biên tập viên đề xuất</ins>" in page
+        assert "Đề xuất sửa bài đang đăng" in client.get("/admin/").content.decode()
+        url = f"/admin/articles/article/{article.pk}/de-xuat/{proposal.pk}/"
+        assert client.post(url, {"action": "approve"}).status_code == 302
+        article.refresh_from_db()
+        assert article.title == "Tít biên tập viên đề xuất" and article.edited_at is not None
+        proposal.refresh_from_db()
+        assert proposal.state == "approved" and proposal.decided_by == chief
+        assert "đề xuất của bientapvien" in revisions.versions_of(article).first().revision.comment
+
+    def test_a_rejected_proposal_changes_nothing_and_an_editor_cannot_decide(
+        self, client, desk_editor
+    ):
+        article, editor = desk_editor
+        client.force_login(editor)
+        edit_live(client, article, title="Tít khác", edit_reason="Thử", is_correction="on")
+        proposal = LiveEditProposal.objects.get()
+        url = f"/admin/articles/article/{article.pk}/de-xuat/{proposal.pk}/"
+        assert client.post(url, {"action": "approve"}).status_code == 403
+        client.force_login(make_user(group=roles.CHIEF))
+        client.post(url, {"action": "reject"})
+        proposal.refresh_from_db()
+        article.refresh_from_db()
+        assert proposal.state == "rejected" and article.title == "Tít đang đăng"
+        assert article.correction_note == ""

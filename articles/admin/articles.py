@@ -19,7 +19,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
-from articles import workflow
+from articles import live_edits, workflow
 from articles.admin import desk
 from articles.admin.common import FoldedSearchMixin
 from articles.admin.editing import DATETIME_FORMATS, EditingAdminMixin, EditingFormMixin
@@ -259,7 +259,10 @@ class ArticleAdmin(EditingAdminMixin, FoldedSearchMixin, admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         allowed = super().has_change_permission(request, obj)
-        return allowed and (obj is None or workflow.can_edit(request.user, obj))
+        if not allowed or obj is None:
+            return allowed
+        # A desk editor may open live copy of their desk to propose a change (live_edits).
+        return workflow.can_edit(request.user, obj) or live_edits.may_propose(request.user, obj)
 
     def has_delete_permission(self, request, obj=None):
         if request.user.is_superuser:
@@ -380,6 +383,12 @@ class ArticleAdmin(EditingAdminMixin, FoldedSearchMixin, admin.ModelAdmin):
             ArticleByline.objects.bulk_update(links, ["position"])
 
     def save_related(self, request, form, formsets, change):
+        if getattr(request, "_proposal", None) is not None:
+            # A proposal for live copy: nothing of the article is saved yet (the change
+            # message reads these lists, which a formset's save() would fill).
+            for formset in formsets:
+                formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+            return
         super().save_related(request, form, formsets, change)
         article = form.instance
         if not change and not article.byline_links.exists():

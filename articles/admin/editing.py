@@ -17,9 +17,9 @@ from django.urls import path, reverse
 from django.utils import timezone
 from reversion.models import Version
 
-from articles import autosave, locking, revisions, scheduling, workflow
-from articles.models import Article
-from articles.vietnamese import nfc, short_datetime
+from articles import autosave, live_edits, locking, revisions, scheduling, workflow
+from articles.models import Article, LiveEditProposal
+from articles.vietnamese import short_datetime
 
 Status = Article.Status
 # Form fields that are bookkeeping, not the article's content.
@@ -200,27 +200,44 @@ class EditingAdminMixin:
             "takeover_url": reverse("admin:articles_article_takeover", args=[article.pk]),
             "schedule_url": reverse("admin:articles_article_schedule", args=[article.pk]),
             "may_edit": may_edit,
+            "proposals": [
+                {"proposal": proposal, "rows": live_edits.comparison(proposal)}
+                for proposal in live_edits.pending(article)
+            ],
+            "may_decide": live_edits.may_decide(user),
         }
 
     # -- saving -------------------------------------------------------------------------
 
     def save_model(self, request, obj, form, change):
         comment = "Tạo bài" if not change else "Lưu"
+        reason = form.cleaned_data.get("edit_reason", "")
+        correction = form.cleaned_data.get("is_correction", False)
+        if change and live_edits.may_propose(request.user, obj):
+            # A desk editor's change to live copy waits for a publisher: nothing is saved.
+            request._proposal = live_edits.propose(
+                obj, request.user, form.submitted_snapshot(), reason, correction
+            )
+            return
         if change and obj.status == Status.PUBLISHED and form.content_changed():
             stored = Article.objects.filter(pk=obj.pk).values("published_at").first()
-            live = stored and stored["published_at"] and stored["published_at"] <= timezone.now()
-            reason = nfc(form.cleaned_data.get("edit_reason", "").strip())
-            if live:
-                obj.edited_at = timezone.now()
-                if form.cleaned_data.get("is_correction"):
-                    obj.correction_note = reason
-                    comment = f"Đính chính: {reason}"
-                else:
-                    comment = f"Sửa bài đang đăng: {reason}"
+            if stored and stored["published_at"] and stored["published_at"] <= timezone.now():
+                comment = live_edits.mark_live_edit(obj, reason, correction)
         request._revision_comment = comment
         if change:
             revisions.ensure_baseline(obj)
         super().save_model(request, obj, form, change)
+
+    def response_change(self, request, obj):
+        if getattr(request, "_proposal", None) is not None:
+            self.message_user(
+                request,
+                "Đã gửi đề xuất sửa bài đang đăng; bài trên trang chưa đổi cho đến khi lãnh "
+                "đạo duyệt.",
+                messages.SUCCESS,
+            )
+            return redirect("admin:articles_article_change", obj.pk)
+        return super().response_change(request, obj)
 
     def record_saved(self, request, article) -> None:
         """Once the article and its inlines are saved: a revision, and no more autosave."""
@@ -242,6 +259,8 @@ class EditingAdminMixin:
                  view(self.restore_view), name="articles_article_restore"),
             path("<path:object_id>/schedule/", view(self.schedule_view),
                  name="articles_article_schedule"),
+            path("<path:object_id>/de-xuat/<int:proposal_id>/", view(self.proposal_view),
+                 name="articles_article_proposal"),
             *super().get_urls(),
         ]  # fmt: skip
 
@@ -374,6 +393,28 @@ class EditingAdminMixin:
         except workflow.MoveRefused as refused:
             self.message_user(request, str(refused), messages.WARNING)
             return redirect("admin:articles_article_change", article.pk)
+        self.log_change(request, article, done)
+        self.message_user(request, done, messages.SUCCESS)
+        return redirect("admin:articles_article_change", article.pk)
+
+    def proposal_view(self, request, object_id, proposal_id):
+        """POST action=approve|reject on a desk editor's change to live copy."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        article = self._article_or_404(request, object_id)
+        proposal = get_object_or_404(LiveEditProposal, pk=proposal_id, article=article)
+        approving = request.POST.get("action") == "approve"
+        try:
+            if approving:
+                live_edits.approve(proposal, request.user)
+            else:
+                live_edits.reject(proposal, request.user)
+        except workflow.MoveRefused as refused:
+            if not live_edits.may_decide(request.user):
+                raise
+            self.message_user(request, str(refused), messages.WARNING)
+            return redirect("admin:articles_article_change", article.pk)
+        done = "Đã duyệt và áp dụng đề xuất sửa." if approving else "Đã không duyệt đề xuất sửa."
         self.log_change(request, article, done)
         self.message_user(request, done, messages.SUCCESS)
         return redirect("admin:articles_article_change", article.pk)

@@ -10,7 +10,7 @@ from articles.models.article import (
 )
 from articles.models.base import SlugRedirect
 from articles.models.comments import Comment, ModerationWord
-from articles.models.editing import ArticleAutosave, ArticleLock
+from articles.models.editing import ArticleAutosave, ArticleLock, LiveEditProposal
 from articles.models.media import Image, Rendition
 from articles.models.site import SiteSettings, WebsiteLink, absolute_url
 from articles.models.taxonomy import Byline, Category, Topic
@@ -28,6 +28,7 @@ __all__ = [
     "Category",
     "Comment",
     "Image",
+    "LiveEditProposal",
     "ModerationWord",
     "Rendition",
     "SiteSettings",

@@ -55,3 +55,38 @@ class ArticleAutosave(models.Model):
 
     def __str__(self):
         return f"{self.article_id}/{self.user_id} @ {self.saved_at:%H:%M:%S}"
+
+
+class LiveEditProposal(models.Model):
+    """A Biên tập viên's change to live copy, waiting for a chief (articles/live_edits.py).
+    `changes` holds the proposed fields in revisions' snapshot form (ids for relations)."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Chờ duyệt"
+        APPROVED = "approved", "Đã duyệt"
+        REJECTED = "rejected", "Không duyệt"
+
+    article = models.ForeignKey(
+        "articles.Article", on_delete=models.CASCADE, related_name="live_edit_proposals"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    changes = models.JSONField(default=dict)
+    reason = models.CharField(max_length=500)
+    is_correction = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )  # fmt: skip
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "đề xuất sửa bài đang đăng"
+        verbose_name_plural = "đề xuất sửa bài đang đăng"
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.article_id}: {self.state}"
