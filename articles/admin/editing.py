@@ -65,14 +65,6 @@ class EditingFormMixin(forms.Form):
         self.fields["opened_version"].initial = self.initial.get(
             "opened_version", self.instance.version if self.instance.pk else None
         )
-        if "published_at" in self.fields:
-            field = self.fields["published_at"]
-            field.label = "thời gian xuất bản (GMT+7)"
-            field.help_text = (
-                "Giờ Việt Nam (GMT+7). Giờ trong tương lai là hẹn giờ; bài đang hẹn giờ thì "
-                "đổi hoặc hủy bằng các nút ở khung Quy trình."
-            )
-            field.__class__ = MinuteDateTimeField
 
     def clean_published_at(self):
         value = self.cleaned_data.get("published_at")
@@ -134,6 +126,16 @@ class EditingAdminMixin:
     """For ArticleAdmin: extra URLs, context and save hooks."""
 
     # -- the form -----------------------------------------------------------------------
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "published_at":
+            kwargs.update(
+                form_class=MinuteDateTimeField,
+                label="thời gian xuất bản (GMT+7)",
+                help_text="Giờ Việt Nam (GMT+7). Giờ trong tương lai là hẹn giờ; bài đang hẹn "
+                "giờ thì đổi hoặc hủy bằng các nút ở khung Quy trình.",
+            )
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form_class = super().get_form(request, obj, change, **kwargs)
