@@ -3,7 +3,8 @@
 The editor's page posts the form's fields every ~15 s and when the page is left; one row
 per article and user is overwritten each time (the table never grows with autosaves), and
 it is deleted when that user saves the article. Reopening the form offers the autosave when
-one is there."""
+one is there. A new article's form (not saved yet) has one autosave per user, with no
+article, offered on the next "add" form."""
 
 import json
 
@@ -24,7 +25,8 @@ class TooLarge(ValueError):
 
 
 def store(article, user, payload: str, version: int) -> ArticleAutosave:
-    """Keep `payload` (a JSON object of field name -> list of values) for this user."""
+    """Keep `payload` (a JSON object of field name -> list of values) for this user;
+    `article` is None for the form of a new article."""
     if len(payload) > MAX_BYTES:
         raise TooLarge("Bản lưu tự động quá lớn.")
     data = json.loads(payload or "{}")
@@ -40,18 +42,24 @@ def store(article, user, payload: str, version: int) -> ArticleAutosave:
         user=user,
         defaults={"data": cleaned, "version": version, "saved_at": timezone.now()},
     )
-    locking.heartbeat(article, user)
+    if article is not None:
+        locking.heartbeat(article, user)
     return saved
 
 
 def offered(article, user) -> ArticleAutosave | None:
-    if article.pk is None or not user.is_authenticated:
+    if not user.is_authenticated:
         return None
+    if article is None:
+        return ArticleAutosave.objects.filter(article__isnull=True, user=user).first()
     return ArticleAutosave.objects.filter(article=article, user=user).first()
 
 
 def discard(article, user) -> None:
-    ArticleAutosave.objects.filter(article=article, user=user).delete()
+    if article is None:
+        ArticleAutosave.objects.filter(article__isnull=True, user=user).delete()
+    else:
+        ArticleAutosave.objects.filter(article=article, user=user).delete()
 
 
 def as_querydict(autosave: ArticleAutosave) -> QueryDict:

@@ -103,3 +103,25 @@ def test_someone_who_may_not_edit_cannot_autosave(client, reporter):
     response = client.post(autosave_url(article), {"data": typed(article)})
     assert response.status_code == 403
     assert not ArticleAutosave.objects.exists()
+
+
+def test_a_new_articles_form_is_autosaved_and_offered_on_the_next_add_form(client, reporter):
+    from tests.factories import make_category
+
+    category = make_category()
+    url = "/admin/articles/article/autosave-new/"
+    data = json.dumps({"title": ["Bài mới chưa lưu"], "category": [str(category.pk)]})
+    assert client.post(url, {"data": data}).status_code == 200
+    client.post(url, {"data": data})
+    assert ArticleAutosave.objects.filter(article=None, user=reporter).count() == 1
+
+    page = client.get("/admin/articles/article/add/").content.decode()
+    assert "Khôi phục bản lưu tự động lúc" in page
+    restored = client.get("/admin/articles/article/add/", {"autosave": "restore"})
+    form = restored.context["adminform"].form
+    assert form["title"].value() == "Bài mới chưa lưu"
+    assert str(form["category"].value()) == str(category.pk)
+
+    saved = article_form(None, title="Bài mới chưa lưu", category=category.pk)
+    assert client.post("/admin/articles/article/add/", saved).status_code == 302
+    assert not ArticleAutosave.objects.exists()

@@ -411,6 +411,8 @@ class ArticleAdmin(EditingAdminMixin, FoldedSearchMixin, admin.ModelAdmin):
         if obj is not None and obj.pk:
             context["workflow"] = self.workflow_context(request, obj)
             context["editing"] = self.editing_context(request, obj)
+        elif add:
+            context["editing"] = self.new_article_context(request)
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def workflow_context(self, request, article) -> dict:

@@ -150,7 +150,7 @@ class EditingAdminMixin:
         class Restored(form_class):
             def __init__(self, *args, **kw):
                 if not args and "data" not in kw:
-                    kw["initial"] = {**initial, **(kw.get("initial") or {})}
+                    kw["initial"] = {**(kw.get("initial") or {}), **initial}
                 super().__init__(*args, **kw)
 
         return Restored
@@ -179,6 +179,24 @@ class EditingAdminMixin:
             if saved is not None:
                 request._autosave_restore = saved
         return super().change_view(request, object_id, form_url, extra_context)
+
+    def add_view(self, request, form_url="", extra_context=None):
+        if request.method == "GET" and request.GET.get("autosave") == "restore":
+            saved = autosave.offered(None, request.user)
+            if saved is not None:
+                request._autosave_restore = saved
+        return super().add_view(request, form_url, extra_context)
+
+    def new_article_context(self, request) -> dict:
+        """The add form: autosave only (no lock, history or schedule yet)."""
+        restoring = getattr(request, "_autosave_restore", None)
+        return {
+            "may_edit": True,
+            "new": True,
+            "autosave": None if restoring else autosave.offered(None, request.user),
+            "restoring": restoring,
+            "autosave_url": reverse("admin:articles_article_autosave_new"),
+        }
 
     def editing_context(self, request, article) -> dict:
         user = request.user
@@ -228,6 +246,8 @@ class EditingAdminMixin:
         request._revision_comment = comment
         if change:
             revisions.ensure_baseline(obj)
+        else:
+            autosave.discard(None, request.user)  # the new article's form autosave
         super().save_model(request, obj, form, change)
 
     def response_change(self, request, obj):
@@ -255,6 +275,8 @@ class EditingAdminMixin:
                  name="articles_article_takeover"),
             path("<path:object_id>/autosave/", view(self.autosave_view),
                  name="articles_article_autosave"),
+            path("autosave-new/", view(self.autosave_new_view),
+                 name="articles_article_autosave_new"),
             path("<path:object_id>/phien-ban/", view(self.revisions_view),
                  name="articles_article_revisions"),
             path("<path:object_id>/phien-ban/<int:version_id>/khoi-phuc/",
@@ -308,6 +330,25 @@ class EditingAdminMixin:
         try:
             version = int(request.POST.get("version") or article.version)
             saved = autosave.store(article, request.user, request.POST["data"], version)
+        except (ValueError, TypeError) as error:
+            return JsonResponse({"error": str(error) or "Dữ liệu không hợp lệ."}, status=400)
+        return JsonResponse({"saved_at": short_datetime(saved.saved_at)})
+
+    def autosave_new_view(self, request):
+        """The add form's autosave: as autosave_view, with no article yet."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not self.has_add_permission(request):
+            raise PermissionDenied("Bạn không được viết bài.")
+        if request.POST.get("action") == "discard":
+            autosave.discard(None, request.user)
+            if request.POST.get("next") == "form":
+                return redirect("admin:articles_article_add")
+            return JsonResponse({"discarded": True})
+        if "data" not in request.POST:
+            return JsonResponse({"ok": True})
+        try:
+            saved = autosave.store(None, request.user, request.POST["data"], 0)
         except (ValueError, TypeError) as error:
             return JsonResponse({"error": str(error) or "Dữ liệu không hợp lệ."}, status=400)
         return JsonResponse({"saved_at": short_datetime(saved.saved_at)})

@@ -37,8 +37,9 @@ class ArticleLock(models.Model):
 class ArticleAutosave(models.Model):
     """The form as `user` last left it, saved every ~15 s while the form is open."""
 
+    # None: the form of a new article, not saved yet (one per user).
     article = models.ForeignKey(
-        "articles.Article", on_delete=models.CASCADE, related_name="autosaves"
+        "articles.Article", on_delete=models.CASCADE, related_name="autosaves", null=True
     )
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     # The article's version the form was opened at: a restore over a newer version says so.
@@ -50,7 +51,12 @@ class ArticleAutosave(models.Model):
         verbose_name = "bản lưu tự động"
         verbose_name_plural = "bản lưu tự động"
         constraints = [
-            models.UniqueConstraint(fields=["article", "user"], name="articleautosave_unique")
+            models.UniqueConstraint(fields=["article", "user"], name="articleautosave_unique"),
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=models.Q(article__isnull=True),
+                name="articleautosave_unique_new",
+            ),
         ]
 
     def __str__(self):
