@@ -1,7 +1,8 @@
 // The body editor's figures and counter.
 // 1. Captions never receive body text: after the photo picker inserts a figure the caret
 //    moves to a paragraph below it (made when there is none), Enter in a caption does the
-//    same, and a figure at the end of the body always has a paragraph after it to click in.
+//    same, a click below a figure that ends the body starts a paragraph there, and after
+//    any change every figure is followed by a paragraph to click in.
 // 2. Under the editor: words (Vietnamese syllables, as articles/reading.py counts them)
 //    and characters.
 (() => {
@@ -56,12 +57,35 @@
     return count;
   }
 
-  function keepParagraphAfterLastFigure(editor) {
-    const { doc } = editor.state;
-    if (doc.lastChild && doc.lastChild.type.name === "figure") {
-      const { state, view } = editor;
-      view.dispatch(state.tr.insert(doc.content.size, state.schema.nodes.paragraph.create()));
-    }
+  // A figure must never be the last block, nor sit right before another figure: there
+  // would be nowhere to click or type below it but its caption.
+  function keepParagraphsAfterFigures(editor) {
+    const { state, view } = editor;
+    const gaps = [];
+    state.doc.forEach((node, offset, index) => {
+      if (node.type.name !== "figure") return;
+      const next = index + 1 < state.doc.childCount ? state.doc.child(index + 1) : null;
+      if (!next || next.type.name === "figure") gaps.push(offset + node.nodeSize);
+    });
+    if (!gaps.length) return;
+    let tr = state.tr;
+    for (const pos of gaps.reverse()) tr = tr.insert(pos, state.schema.nodes.paragraph.create());
+    view.dispatch(tr);
+  }
+
+  // A click below a figure that ends the body (as loaded) starts a paragraph there.
+  function clickBelowLastFigure(editor, event) {
+    const { view } = editor;
+    const last = view.dom.lastElementChild;
+    if (!last || last.tagName !== "FIGURE") return;
+    if (event.clientY <= last.getBoundingClientRect().bottom) return;
+    event.preventDefault();
+    const { state } = view;
+    const end = state.doc.content.size;
+    let tr = state.tr.insert(end, state.schema.nodes.paragraph.create());
+    tr = tr.setSelection(state.selection.constructor.near(tr.doc.resolve(end + 1)));
+    view.dispatch(tr.scrollIntoView());
+    view.focus();
   }
 
   function counter(editor, textarea) {
@@ -94,9 +118,11 @@
       // After the current transaction has settled (the picker's dialog closes first).
       queueMicrotask(() => {
         if (inserted && ancestor(editor.state.selection.$from, "figure")) leaveFigure(editor);
-        keepParagraphAfterLastFigure(editor);
+        keepParagraphsAfterFigures(editor);
       });
     });
+
+    editor.view.dom.addEventListener("mousedown", (event) => clickBelowLastFigure(editor, event));
 
     // Capture on the editor's container runs before ProseMirror's own keydown handling.
     const container = editor.view.dom.parentElement;

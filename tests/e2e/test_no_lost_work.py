@@ -150,3 +150,31 @@ def test_an_autosave_of_a_left_page_is_offered_and_restored(new_context, server,
     assert article.title == "Tít gõ dở" and "Thêm một câu nữa." in article.body
     assert not ArticleAutosave.objects.filter(article=article).exists()
     assert js.errors == []
+
+
+def test_a_click_below_a_photo_that_ends_the_body_starts_a_paragraph(new_context, server, seed):
+    js = JsErrors()
+    photo = factories.make_image(caption="Cầu mới nhìn từ trên cao", credit="HẢI LĂNG")
+    article = draft_of(
+        seed,
+        body=(
+            f'<p>Đoạn đầu.</p><figure><img src="{photo.url_for(640)}" alt="Cầu" '
+            f'data-file="{photo.pk}"><figcaption>Cầu mới nhìn từ trên cao (Ảnh: HẢI LĂNG)'
+            "</figcaption></figure>"
+        ),
+    )
+    page = open_as(new_context, server, "phongvien", js)
+    page.goto(change_url(server, article))
+    editor = page.locator(".ProseMirror[contenteditable=true]")
+    figure = editor.locator("figure")
+    expect(figure.locator("img")).to_be_visible()
+    box, area = figure.bounding_box(), editor.bounding_box()
+    below = box["y"] + box["height"] + 4 - area["y"]
+    assert below < area["height"], "the editor has room below the photo"
+    figure.locator("figcaption").click()  # the caret sits in the caption, as after the picker
+    page.keyboard.press("End")
+    editor.click(position={"x": 20, "y": below})
+    page.keyboard.type(AFTER_PHOTO)
+    expect(figure.locator("figcaption")).to_have_text("Cầu mới nhìn từ trên cao (Ảnh: HẢI LĂNG)")
+    expect(editor.locator("figure + p")).to_have_text(AFTER_PHOTO)
+    assert js.errors == []
