@@ -117,6 +117,8 @@ def test_a_new_articles_form_is_autosaved_and_offered_on_the_next_add_form(clien
 
     page = client.get("/admin/articles/article/add/").content.decode()
     assert "Khôi phục bản lưu tự động lúc" in page
+    assert 'name="title"' in page  # the form itself renders below the offer
+    assert 'data-url="/admin/articles/article/autosave-new/" data-version="0"' in page
     restored = client.get("/admin/articles/article/add/", {"autosave": "restore"})
     form = restored.context["adminform"].form
     assert form["title"].value() == "Bài mới chưa lưu"

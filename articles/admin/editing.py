@@ -192,7 +192,7 @@ class EditingAdminMixin:
         restoring = getattr(request, "_autosave_restore", None)
         return {
             "may_edit": True,
-            "new": True,
+            "version": 0,
             "autosave": None if restoring else autosave.offered(None, request.user),
             "restoring": restoring,
             "autosave_url": reverse("admin:articles_article_autosave_new"),
@@ -220,6 +220,7 @@ class EditingAdminMixin:
             "takeover_url": reverse("admin:articles_article_takeover", args=[article.pk]),
             "schedule_url": reverse("admin:articles_article_schedule", args=[article.pk]),
             "may_edit": may_edit,
+            "version": article.version,
             "proposals": [
                 {"proposal": proposal, "rows": live_edits.comparison(proposal)}
                 for proposal in live_edits.pending(article)
