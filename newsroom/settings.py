@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "django.contrib.sitemaps",
     "django_prose_editor",
+    "reversion",
     # The four rooms (README "Layout"); imports run one way, checked by `lint-imports`.
     "articles",
     "comments",
