@@ -104,7 +104,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         "max_size": env.int("DB_POOL_MAX", default=8),
         # A reader waits at most this long for a connection: with the database down the
         # answer is a 503 in under a second (newsroom/outage.py), not a thread held for 10 s.
-        "timeout": env.float("DB_POOL_TIMEOUT", default=0.8),
+        "timeout": env.float("DB_POOL_TIMEOUT", default=0.5),
         # Reconnection backs off 1, 2, 4... s and gives up after this; the next request then
         # tries at once, so the site is back within seconds of the database returning.
         "reconnect_timeout": 5,

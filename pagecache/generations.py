@@ -155,9 +155,10 @@ def generations(*scopes: str) -> dict[str, str]:
                  if expires > now}  # fmt: skip
     missing = [k for k in wanted if k not in fresh]
     if missing:
-        if _outage["pending"] and shared.available():
-            _store_pending_bumps()
         found = cache.get_many(missing)
+        if _outage["pending"] and shared.available():  # back: store what changed meanwhile
+            _store_pending_bumps()
+            return generations(*scopes)
         for key in missing:
             if key not in found and key != SCHEDULE_KEY and not key.startswith("gen:article:"):
                 cache.add(key, _new_token(), None)  # first use, or the cache was flushed
