@@ -312,4 +312,4 @@ def forget_process_memory() -> None:
     carry generations); tests and a flushed shared cache do."""
     generations.forget_local()
     local_tier.clear()
-    scopes_of_path.cache_clear()
+    reader_page.cache_clear()
