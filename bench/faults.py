@@ -14,13 +14,13 @@ import threading
 import time
 
 
-def free_port(first: int = 18800, last: int = 18899) -> int:
+def free_port(first: int = 18800, last: int = 18899, exclude=()) -> int:
     """A port nobody listens on, from the range this machine gives us
     (FAULT_PORTS="18800-18899" overrides it)."""
     span = os.environ.get("FAULT_PORTS", "")
     if span:
         first, last = (int(part) for part in span.split("-"))
-    ports = list(range(first, last + 1))
+    ports = [port for port in range(first, last + 1) if port not in exclude]
     start = os.getpid() % len(ports)  # parallel runs start at different places
     for port in ports[start:] + ports[:start]:
         with socket.socket() as probe:
@@ -37,9 +37,9 @@ class TcpProxy:
     """127.0.0.1:<port> relayed to `target`. cut(): refuse new connections and drop open
     ones, as a database that went away; restore(): relay again on the same port."""
 
-    def __init__(self, target: tuple[str, int], port: int | None = None):
+    def __init__(self, target: tuple[str, int], port: int | None = None, exclude=()):
         self.target = target
-        self.port = port or free_port()
+        self.port = port or free_port(exclude=exclude)
         self.listener: socket.socket | None = None
         self.open: set[socket.socket] = set()
         self.lock = threading.Lock()
@@ -120,8 +120,8 @@ class RedisServer:
     """A private redis-server (no persistence) that can be stopped, started again on the
     same port, or frozen (SIGSTOP) to play a stalled Redis."""
 
-    def __init__(self, port: int | None = None):
-        self.port = port or free_port()
+    def __init__(self, port: int | None = None, exclude=()):
+        self.port = port or free_port(exclude=exclude)
         self.process: subprocess.Popen | None = None
         self.folder = tempfile.mkdtemp(prefix="newsroom-redis-")
 

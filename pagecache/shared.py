@@ -92,6 +92,9 @@ class ResilientRedisCache(RedisCache):
         cooldown = float(options.pop("COOLDOWN_SECONDS", 5.0))
         options.setdefault("socket_timeout", limit)
         options.setdefault("socket_connect_timeout", limit)
+        # A connection left from before a Redis restart fails once: try again on a new one
+        # (a refused connection costs nothing; a timeout is not retried).
+        options.setdefault("retry_on_error", [RedisConnectionError])
         super().__init__(server, {**params, "OPTIONS": options})
         self.breaker = breaker_for(str(server), cooldown)
 
