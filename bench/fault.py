@@ -47,13 +47,20 @@ class Prober(threading.Thread):
 
     def __init__(self, base: str, targets: dict, redis_port: int):
         import redis
+        from redis.backoff import NoBackoff
+        from redis.retry import Retry
 
         super().__init__(daemon=True)
         self.urls = [(base + targets["article"]["url"], False),
                      (base + targets["category"]["url"], True)]  # fmt: skip
         self.seen: list[tuple[float, str, int, str, float]] = []
         self.keys: list[tuple[float, int]] = []  # keys in the application's Redis over time
-        self.redis = redis.Redis(port=redis_port, socket_timeout=0.5)
+        self.redis = redis.Redis(
+            port=redis_port,
+            socket_timeout=0.5,
+            socket_connect_timeout=0.5,
+            retry=Retry(NoBackoff(), 0),  # not redis-py's default backoff of seconds
+        )
         self.running = True
 
     def _count_keys(self) -> int:
@@ -196,9 +203,11 @@ def summarize(report, prober, events, begin, wall_begin) -> dict:
         "probes": probes,
         "recovery_s": {
             "redis": prober.normal_since(
-                events["redis up"], prober.stores_keys(events["redis up"])
+                events["redis up"],
+                events["postgresql down"],
+                prober.stores_keys(events["redis up"]),
             ),
-            "postgresql": prober.normal_since(events["postgresql up"]),
+            "postgresql": prober.normal_since(events["postgresql up"], float("inf")),
         },
     }
 

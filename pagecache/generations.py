@@ -99,10 +99,10 @@ def _new_token() -> str:
 
 def bump(*scopes: str) -> None:
     tokens = {_gen_key(scope): _new_token() for scope in scopes}
-    shared = {k: v for k, v in tokens.items() if not k.startswith("gen:article:")}
-    failed = cache.set_many(shared, None) if shared else []
-    if len(tokens) > len(shared):
-        failed += cache.set_many({k: v for k, v in tokens.items() if k not in shared},
+    lasting = {k: v for k, v in tokens.items() if not k.startswith("gen:article:")}
+    failed = cache.set_many(lasting, None) if lasting else []
+    if len(tokens) > len(lasting):
+        failed += cache.set_many({k: v for k, v in tokens.items() if k not in lasting},
                                  ARTICLE_GEN_SECONDS)  # fmt: skip
     if failed:  # the shared cache is down: new local generations now, the bump later
         with _lock:
