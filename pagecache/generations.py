@@ -36,7 +36,7 @@ from articles.models import Article
 from pagecache import shared
 
 LOCAL_SECONDS = 1.0
-OUTAGE_SECONDS = 5
+OUTAGE_SECONDS = 10
 ARTICLE_GEN_SECONDS = 30 * 24 * 3600  # an unchanged article's pages just rebuild after that
 SITE = "site"
 CONTENT = "content"

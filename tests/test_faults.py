@@ -102,17 +102,7 @@ def private_redis(settings, redis_server):
     short cool-down so the tests see it come back quickly."""
     if redis_server.process is None:
         redis_server.start()
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "pagecache.shared.ResilientRedisCache",
-            "LOCATION": redis_server.url,
-            "KEY_PREFIX": "fault-test",
-            "OPTIONS": {"COOLDOWN_SECONDS": 0.5},
-        }
-    }
-    shared._breakers.clear()
-    flood.local_counts.counts.clear()
-    reset_caches()
+    use_redis(settings, redis_server.url)
     yield redis_server
     if redis_server.process is None:
         redis_server.start()
