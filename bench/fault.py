@@ -201,10 +201,14 @@ def summarize(report, prober, events, begin, wall_begin) -> dict:
         "max_ms": report["max_us"] / 1000,
         "phases": phases,
         "probes": probes,
+        "probe_log": [
+            (round(at - begin, 2), kind, status, state, round(took * 1000, 1))
+            for at, kind, status, state, took in prober.seen
+        ],  # fmt: skip
         "recovery_s": {
             "redis": prober.normal_since(
                 events["redis up"],
-                events["postgresql down"],
+                events["postgresql down"] - 1,  # a probe begun just before the cut meets it
                 prober.stores_keys(events["redis up"]),
             ),
             "postgresql": prober.normal_since(events["postgresql up"], float("inf")),

@@ -100,7 +100,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Django 5.2's built-in psycopg 3 pool: each gunicorn worker keeps a few warm connections.
     DATABASES["default"].setdefault("OPTIONS", {})
     DATABASES["default"]["OPTIONS"]["pool"] = {
-        "min_size": env.int("DB_POOL_MIN", default=1),
+        # Two kept open: a worker's second thread need not wait for a new connection, which
+        # on a busy machine can take longer than DB_POOL_TIMEOUT.
+        "min_size": env.int("DB_POOL_MIN", default=2),
         "max_size": env.int("DB_POOL_MAX", default=8),
         # A reader waits at most this long for a connection: with the database down the
         # answer is a 503 in under a second (newsroom/outage.py), not a thread held for 10 s.
