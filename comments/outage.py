@@ -48,6 +48,8 @@ def unsent_response(request) -> HttpResponse:
         "content": clean_text(post.get("content", ""), multiline=True),
         "token": post.get("token", "")[:200],
         "shown_at": post.get("shown_at", "")[:16],
+        "browser": post.get("browser", "")[:200],
+        "notify": bool(post.get("notify")),
     }
     context = {"kept": kept, "message": UNSENT_MESSAGE, "action": request.path}
     html = loader.get_template("comments/unsent.html").render(context)  # no context processors
