@@ -130,8 +130,8 @@ REDIS_URL = _required_in_production("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            # Django's Redis backend behind a circuit breaker: Redis down is a slower site,
-            # not a broken one (pagecache/shared.py).
+            # Redis behind a circuit breaker: Redis down is a slower site, not a broken one
+            # (pagecache/shared.py, over the shared client of pagecache/redis_cache.py).
             "BACKEND": "pagecache.shared.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="newsroom"),

@@ -91,6 +91,9 @@ def article_scope(public_id: str) -> str:
     return f"article:{public_id}"
 
 
+_ARTICLE_GEN = _gen_key(article_scope(""))
+
+
 def _new_token() -> str:
     # Random, not a counter: after a cache flush a counter would restart and old keys
     # (still held in some process's memory tier) would match again.
@@ -99,7 +102,7 @@ def _new_token() -> str:
 
 def bump(*scopes: str) -> None:
     tokens = {_gen_key(scope): _new_token() for scope in scopes}
-    lasting = {k: v for k, v in tokens.items() if not k.startswith("gen:article:")}
+    lasting = {k: v for k, v in tokens.items() if not k.startswith(_ARTICLE_GEN)}
     failed = cache.set_many(lasting, None) if lasting else []
     if len(tokens) > len(lasting):
         failed += cache.set_many({k: v for k, v in tokens.items() if k not in lasting},
@@ -160,9 +163,16 @@ def generations(*scopes: str) -> dict[str, str]:
             _store_pending_bumps()
             return generations(*scopes)
         for key in missing:
-            if key not in found and key != SCHEDULE_KEY and not key.startswith("gen:article:"):
-                cache.add(key, _new_token(), None)  # first use, or the cache was flushed
-                found[key] = cache.get(key)
+            if key in found or key == SCHEDULE_KEY:
+                continue
+            if key.startswith(_ARTICLE_GEN):
+                # An article never changed since the cache began: "0", with no write. Its
+                # keys always carry the site's generation too, which a flushed cache draws
+                # afresh below, so "0" after a flush never meets a key from before it.
+                found[key] = "0"
+                continue
+            cache.add(key, _new_token(), None)  # first use, or the cache was flushed
+            found[key] = cache.get(key)
         if not shared.available():
             found = {k: _outage_generation() for k in missing if k != SCHEDULE_KEY}
         with _lock:

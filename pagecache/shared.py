@@ -19,10 +19,11 @@ import time
 
 from django.core.cache import cache
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
-from django.core.cache.backends.redis import RedisCache
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import RedisError
 from redis.exceptions import TimeoutError as RedisTimeoutError
+
+from pagecache.redis_cache import RedisCache
 
 logger = logging.getLogger(__name__)
 
@@ -83,7 +84,8 @@ def breaker_for(name: str, cooldown: float) -> Breaker:
 
 
 class ResilientRedisCache(RedisCache):
-    """Django's Redis cache with short socket timeouts and a circuit breaker. OPTIONS
+    """The Redis cache (one client per pool, pagecache/redis_cache.py) with short socket
+    timeouts and a circuit breaker. OPTIONS
     besides redis-py's own: TIMEOUT_SECONDS (socket connect and read timeout), COOLDOWN_SECONDS."""
 
     def __init__(self, server, params):
