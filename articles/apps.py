@@ -8,7 +8,7 @@ class ArticlesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from articles import derived
+        from articles import derived, revisions
         from articles.models import Article, Image, Rendition
         from articles.models.media import image_deleted, rendition_deleted
         from articles.roles import sync_groups
@@ -20,3 +20,4 @@ class ArticlesConfig(AppConfig):
         post_save.connect(derived.after_raw_save, sender=Article, dispatch_uid="articles.raw")
         # After every app's migrations: the groups hold permissions of several apps.
         post_migrate.connect(sync_groups, dispatch_uid="articles.sync_groups")
+        revisions.register()
