@@ -11,6 +11,7 @@ browser download is never used.
 
 import os
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -166,16 +167,24 @@ def seed(transactional_db):
 
 
 @pytest.fixture
-def new_context(new_context):
+def new_context(transactional_db, new_context):
     """Every browser context of a test (one per person in the stories) fails an action in
-    10 seconds, not Playwright's 30."""
+    10 seconds, not Playwright's 30. Asking for the database first makes the contexts close
+    before it is flushed: a page being closed still sends its autosave, and the live server
+    must have finished writing it before the flush starts (SQLite locks the table)."""
+    made = []
 
     def make(**kwargs):
         context = new_context(**kwargs)
         context.set_default_timeout(10_000)
+        made.append(context)
         return context
 
-    return make
+    yield make
+    for context in made:
+        context.close()
+    if made:
+        time.sleep(1.0)  # the last beacons of closed pages reach the live server
 
 
 @pytest.fixture(scope="session", autouse=True)
