@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_delete, post_migrate
+from django.db.models.signals import post_delete, post_migrate, post_save
 
 
 class ArticlesConfig(AppConfig):
@@ -8,7 +8,8 @@ class ArticlesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from articles.models import Image, Rendition
+        from articles import audit, notifications
+        from articles.models import ArticleTransition, Image, Rendition
         from articles.models.media import image_deleted, rendition_deleted
         from articles.roles import sync_groups
 
@@ -16,3 +17,8 @@ class ArticlesConfig(AppConfig):
         post_delete.connect(rendition_deleted, sender=Rendition, dispatch_uid="articles.rendition")
         # After every app's migrations: the groups hold permissions of several apps.
         post_migrate.connect(sync_groups, dispatch_uid="articles.sync_groups")
+        # The desk: who is told about a move, and the newsroom's audit log.
+        post_save.connect(
+            notifications.transition_saved, sender=ArticleTransition, dispatch_uid="notify.move"
+        )
+        audit.connect()

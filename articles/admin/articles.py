@@ -22,12 +22,13 @@ from django.utils.html import format_html
 from articles import workflow
 from articles.admin import desk
 from articles.admin.common import FoldedSearchMixin
+from articles.admin.history import TransitionInline
+from articles.admin.listing import AuthorFilter, MineFilter, author_column
 from articles.admin.widgets import ImageChooserWidget
 from articles.models import (
     Article,
     ArticleByline,
     ArticleRevision,
-    ArticleTransition,
     Byline,
     Category,
     Image,
@@ -149,14 +150,6 @@ class ReadOnlyInline(admin.TabularInline):
         return False
 
 
-class TransitionInline(ReadOnlyInline):
-    model = ArticleTransition
-    fields = ["at", "from_status", "to_status", "user", "note"]
-    readonly_fields = fields
-    verbose_name = "lần chuyển"
-    verbose_name_plural = "Lịch sử chuyển trạng thái"
-
-
 class RevisionInline(ReadOnlyInline):
     model = ArticleRevision
     fields = ["created_at", "user", "title", "sapo"]
@@ -196,17 +189,20 @@ class ArticleAdmin(FoldedSearchMixin, admin.ModelAdmin):
     form = ArticleAdminForm
     inlines = [BylineInline, TransitionInline, RevisionInline]
     list_display = [
-        "title", "status_badge", "category", "byline_names", "when", "updated", "preview_link",
+        "title", "status_badge", "category", author_column, "byline_names", "when", "updated",
+        "preview_link",
     ]  # fmt: skip
     list_filter = [
+        MineFilter,
         QueueFilter,
         "status",
+        AuthorFilter,
         ("category", admin.RelatedOnlyFieldListFilter),
         ("bylines", admin.RelatedOnlyFieldListFilter),
         ("published_at", admin.DateFieldListFilter),
         "is_featured",
     ]
-    list_select_related = ["category", "category__parent"]
+    list_select_related = ["category", "category__parent", "created_by"]
     list_per_page = 50
     show_facets = admin.ShowFacets.NEVER  # its toggle is untranslated; the desk has counts
     search_help_text = "Tìm trong tiêu đề, sapo và nội dung, gõ có dấu hay không dấu đều được."

@@ -10,6 +10,7 @@ from articles.models.article import (
     BodyField,
 )
 from articles.models.base import SlugRedirect
+from articles.models.desk import AuditEntry, Notification, NotificationSettings
 from articles.models.media import Image, Rendition
 from articles.models.site import SiteSettings, WebsiteLink, absolute_url
 from articles.models.taxonomy import Byline, Category, Topic
@@ -21,10 +22,13 @@ __all__ = [
     "ArticleRevision",
     "ArticleTransition",
     "ArticleView",
+    "AuditEntry",
     "BodyField",
     "Byline",
     "Category",
     "Image",
+    "Notification",
+    "NotificationSettings",
     "Rendition",
     "SiteSettings",
     "SlugRedirect",

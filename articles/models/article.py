@@ -456,7 +456,7 @@ class ArticleTransition(models.Model):
         ordering = ["-at", "-pk"]
 
     def __str__(self):
-        return f"{self.article_id}: {self.from_status} → {self.to_status}"
+        return f"{self.get_from_status_display()} → {self.get_to_status_display()}"
 
 
 class ArticleRevision(models.Model):
