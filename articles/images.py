@@ -34,7 +34,7 @@ def decode_upload(uploaded) -> PILImage.Image:
     PILImage.MAX_IMAGE_PIXELS = settings.MAX_IMAGE_PIXELS
     try:
         uploaded.seek(0)
-    except (AttributeError, OSError):
+    except (AttributeError, OSError, ValueError):
         pass
     try:
         with warnings.catch_warnings():
@@ -55,13 +55,16 @@ def decode_upload(uploaded) -> PILImage.Image:
     finally:
         try:
             uploaded.seek(0)
-        except (AttributeError, OSError):
+        except (AttributeError, OSError, ValueError):
             pass
     return image
 
 
 def validate_image_file(uploaded) -> None:
-    """Model field validator: the admin form and full_clean() run it on every upload."""
+    """Model field validator: the admin form and full_clean() run it on every upload. A file
+    already stored was checked when it came in (and its handle may be closed by now)."""
+    if getattr(uploaded, "_committed", False):
+        return
     decode_upload(uploaded)
 
 

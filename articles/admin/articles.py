@@ -22,13 +22,12 @@ from django.utils.html import format_html
 from articles import workflow
 from articles.admin import desk
 from articles.admin.common import FoldedSearchMixin
-from articles.admin.history import TransitionInline
+from articles.admin.history import RevisionInline, TransitionInline, readable_deleted_objects
 from articles.admin.listing import AuthorFilter, MineFilter, author_column
 from articles.admin.widgets import ImageChooserWidget
 from articles.models import (
     Article,
     ArticleByline,
-    ArticleRevision,
     Byline,
     Category,
     Image,
@@ -131,33 +130,6 @@ class BylineInline(ArticleChildInline, admin.TabularInline):
     verbose_name_plural = "Bút danh (in cuối bài theo thứ tự)"
 
 
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-    show_change_link = False
-    classes = ["collapse"]
-
-    def has_view_permission(self, request, obj=None):
-        return obj is None or workflow.can_view(request.user, obj)
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class RevisionInline(ReadOnlyInline):
-    model = ArticleRevision
-    fields = ["created_at", "user", "title", "sapo"]
-    readonly_fields = fields
-    verbose_name = "phiên bản"
-    verbose_name_plural = "Các phiên bản (tiêu đề, sapo, nội dung)"
-
-
 class QueueFilter(admin.SimpleListFilter):
     """The desk's queues as a list filter: the links on the admin index lead here."""
 
@@ -238,6 +210,8 @@ class ArticleAdmin(FoldedSearchMixin, admin.ModelAdmin):
         js = ["admin-newsroom/editor-vi.js", "admin-newsroom/workflow.js"]
 
     # -- who sees and edits what --------------------------------------------------------
+
+    get_deleted_objects = readable_deleted_objects
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request).prefetch_related("byline_links__byline")

@@ -98,6 +98,12 @@ class NotificationAdmin(admin.ModelAdmin):
         }
         return super().changelist_view(request, extra)
 
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        """A notification has no form: opening it leads to its article."""
+        if not str(object_id).isdigit():
+            return redirect("admin:articles_notification_changelist")
+        return self.open_view(request, int(object_id))
+
     def open_view(self, request, pk):
         notification = get_object_or_404(Notification, pk=pk, recipient=request.user)
         notifications.mark_read(request.user, [notification.pk])

@@ -488,6 +488,7 @@ class ArticleView(models.Model):
     views = models.PositiveIntegerField(default=0)
 
     class Meta:
+        verbose_name = verbose_name_plural = "lượt xem theo ngày"
         constraints = [
             models.UniqueConstraint(fields=["article", "day"], name="articleview_unique_day")
         ]
