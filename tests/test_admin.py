@@ -348,7 +348,7 @@ class TestArticleAdmin:
         article = Article.objects.get()
         links = article.ordered_bylines()
         assert [(link.byline, link.position) for link in links] == [
-            (first, 0), (second, 1), (third, 2)
+            (first, 1), (second, 2), (third, 3)
         ]  # fmt: skip
         assert links[0].display == "Tin: HOÀNG VIỆT"
 

@@ -91,9 +91,9 @@ class ArticleAdminForm(forms.ModelForm):
 
 
 class BylineInlineForm(forms.ModelForm):
-    # Empty = after the others; save_formset renumbers 0, 1, 2… in the chosen order.
+    # Empty = after the others; save_formset renumbers 1, 2, 3… in the chosen order.
     position = forms.IntegerField(
-        label="thứ tự", required=False, min_value=0, max_value=999,
+        label="thứ tự", required=False, min_value=1, max_value=999,
         widget=forms.NumberInput(attrs={"style": "width: 4em"}),
     )  # fmt: skip
 
@@ -339,7 +339,7 @@ class ArticleAdmin(FoldedSearchMixin, admin.ModelAdmin):
         super().save_formset(request, form, formset, change)
         if is_bylines:
             links = list(form.instance.byline_links.order_by("position", "pk"))
-            for position, link in enumerate(links):
+            for position, link in enumerate(links, start=1):
                 link.position = position
             ArticleByline.objects.bulk_update(links, ["position"])
 
@@ -350,7 +350,7 @@ class ArticleAdmin(FoldedSearchMixin, admin.ModelAdmin):
             # A reporter with one pen name signs their new article with it by default.
             own = list(Byline.objects.filter(user=request.user)[:2])
             if len(own) == 1:
-                ArticleByline.objects.create(article=article, byline=own[0], position=0)
+                ArticleByline.objects.create(article=article, byline=own[0], position=1)
 
     # -- the workflow panel and its view --------------------------------------------------
 

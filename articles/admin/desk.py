@@ -213,8 +213,10 @@ def my_work(user, tab_key: str = "") -> dict | None:
             row.holder = HOLDERS[row.status]
         elif row.status == Status.EDITING:
             row.holder = display_name(mover)
-        else:  # live, scheduled or taken down: by whom
+        elif mover is not None:  # live, scheduled or taken down: by whom
             row.holder = f"{row.get_status_display()} bởi {display_name(mover)}"
+        else:  # published before the workflow kept records (imported, seeded)
+            row.holder = row.get_status_display()
         row.since = row.moved_at or row.updated_at
     return {
         "tabs": [{"tab": tab, "count": counts[tab.key], "selected": tab is chosen} for tab in tabs],
