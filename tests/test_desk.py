@@ -390,3 +390,16 @@ def test_the_history_reads_in_gmt7_with_names_statuses_and_reasons(client, cast,
     ):  # fmt: skip
         assert text in history, text
     assert "bientapvien" not in history and "editing" not in history
+
+
+def test_the_cron_command_sends_what_waited_behind_the_lock(cast):
+    from django.core.management import call_command
+
+    article = make_desk_article(S.DRAFT, created_by=cast["reporter"], category=cast["category"])
+    walk(article, (S.SUBMITTED, cast["reporter"]), (S.EDITING, cast["editor"]))
+    walk(article, (S.RETURNED, cast["editor"], "Thêm ảnh"))  # inside the reporter's window
+    cache.delete(notifications.DIGEST_LOCK.format(cast["reporter"].pk))
+    mail.outbox.clear()
+    call_command("send_notification_digests")
+    assert [m.to for m in mail.outbox] == [["an@example.vn"]]
+    assert "Thêm ảnh" in mail.outbox[0].body
