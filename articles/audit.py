@@ -34,6 +34,9 @@ SETTINGS = {
 # Decisions on comments come through comment_decided with their counts; the queue's own
 # LogEntry rows would say the same thing twice.
 SKIPPED = {("comments", "comment"), ("admin", "logentry"), ("sessions", "session")}
+# Admin views that make a workflow move write these as their change message; the move's own
+# ArticleTransition is already in the log.
+MOVE_MESSAGES = ("Đã chuyển", "Đã hủy hẹn giờ", "Đã đổi giờ", "Đã xuất bản ngay")
 
 
 def record(action: str, user=None, **fields) -> AuditEntry:
@@ -103,7 +106,7 @@ def logentry_saved(sender, instance, created, raw=False, **kwargs):
     article = None
     if kind == ("articles", "article"):
         plain = _plain_message(entry)
-        if plain is not None and plain.startswith("Đã chuyển"):
+        if plain is not None and plain.startswith(MOVE_MESSAGES):
             return  # a workflow move: its ArticleTransition is already in the log
         article = Article.objects.filter(pk=entry.object_id).only("pk", "status").first()
         if entry.is_addition():
@@ -155,6 +158,24 @@ def moderation_decided(sender, user=None, status_label="", count=0, article_ids=
     )
 
 
+def revision_committed(sender, revision, versions, **kwargs):
+    """django-reversion (when installed): a restored version is a new revision whose comment
+    says so; ordinary saves are already logged through the admin's LogEntry."""
+    comment = revision.comment or ""
+    if "khôi phục" not in comment.lower():
+        return
+    for version in versions:
+        if version.content_type.model_class() is Article:
+            article = Article.objects.filter(pk=version.object_id).only("pk", "title").first()
+            record(
+                Action.RESTORE,
+                revision.user,
+                article=article,
+                target=article.title if article else version.object_repr,
+                summary=comment,
+            )
+
+
 def _ip(request) -> str | None:
     return request.META.get("REMOTE_ADDR") if request is not None else None
 
@@ -198,11 +219,18 @@ def connect() -> None:
     post_save.connect(logentry_saved, sender=LogEntry, dispatch_uid="audit.logentry")
     user_logged_in.connect(logged_in, dispatch_uid="audit.login")
     user_login_failed.connect(login_failed, dispatch_uid="audit.login_failed")
-    try:  # django-axes, when installed (issue 16), announces lockouts
+    try:  # django-axes, when installed, announces lockouts
         from axes.signals import user_locked_out
     except ImportError:
-        return
-    user_locked_out.connect(locked_out, dispatch_uid="audit.lockout")
+        pass
+    else:
+        user_locked_out.connect(locked_out, dispatch_uid="audit.lockout")
+    try:  # django-reversion, when installed, keeps the versions a restore brings back
+        from reversion.signals import post_revision_commit
+    except ImportError:
+        pass
+    else:
+        post_revision_commit.connect(revision_committed, dispatch_uid="audit.restore")
 
 
 def search_filter(term: str) -> Q:

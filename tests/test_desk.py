@@ -403,3 +403,49 @@ def test_the_cron_command_sends_what_waited_behind_the_lock(cast):
     call_command("send_notification_digests")
     assert [m.to for m in mail.outbox] == [["an@example.vn"]]
     assert "Thêm ảnh" in mail.outbox[0].body
+
+
+@pytest.mark.parametrize("moves", [1, 4])
+def test_the_bell_and_the_log_cost_the_same_whatever_their_length(
+    client, cast, django_assert_max_num_queries, moves
+):
+    for _ in range(moves):
+        article = make_desk_article(S.DRAFT, created_by=cast["reporter"], category=cast["category"])
+        walk(article, (S.SUBMITTED, cast["reporter"]), (S.EDITING, cast["editor"]))
+        walk(article, (S.RETURNED, cast["editor"], "Sửa lại"))
+    client.force_login(cast["reporter"])
+    with django_assert_max_num_queries(12):
+        assert client.get(BELL).status_code == 200
+    client.force_login(cast["chief"])
+    with django_assert_max_num_queries(14):
+        assert client.get(AUDIT).status_code == 200
+
+
+def test_a_lockout_and_plain_admin_messages_are_logged_once(cast, day):
+    from django.contrib.admin.models import CHANGE, LogEntry
+    from django.contrib.contenttypes.models import ContentType
+
+    from articles import audit
+
+    audit.locked_out(sender=None, request=None, username="phongvien", ip_address="203.0.113.9")
+    locked = AuditEntry.objects.get(action=Action.LOCKOUT)
+    assert (locked.username, locked.ip_address) == ("phongvien", "203.0.113.9")
+    live, chief = day["live"], cast["chief"]
+    kind = ContentType.objects.get_for_model(Article).pk
+    before = AuditEntry.objects.count()
+
+    def log(message):
+        LogEntry.objects.create(
+            user=chief, content_type_id=kind, object_id=str(live.pk), object_repr=live.title,
+            action_flag=CHANGE, change_message=message,
+        )  # fmt: skip
+
+    for message in ("Đã chuyển “x” sang “Đã gỡ”", "Đã đổi giờ hẹn sang 03/12/2026 14:05."):
+        log(message)
+    assert AuditEntry.objects.count() == before  # the moves are logged by their transitions
+    log("Đã duyệt và áp dụng đề xuất sửa.")
+    applied = AuditEntry.objects.latest("pk")
+    assert (applied.action, applied.summary) == (
+        Action.EDIT_LIVE,
+        "Đã duyệt và áp dụng đề xuất sửa.",
+    )
