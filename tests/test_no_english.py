@@ -150,6 +150,7 @@ ROLES = [
     roles.DEPUTY_CHIEF,
     roles.CHIEF,
     roles.MODERATOR,
+    roles.ACCOUNTANT,
     "superuser",
 ]
 
@@ -239,7 +240,7 @@ def walk(client) -> dict[str, set[str]]:
     return leftovers
 
 
-@pytest.mark.parametrize("role", ROLES, ids=["pv", "btv", "tkts", "ptbt", "tbt", "kd", "admin"])
+@pytest.mark.parametrize("role", ROLES, ids=["pv", "btv", "tkts", "ptbt", "tbt", "kd", "kt", "admin"])
 def test_every_admin_page_a_role_can_reach_is_in_vietnamese(client, newsroom, role):
     client.force_login(newsroom[role])
     leftovers = walk(client)

@@ -12,6 +12,18 @@ from articles.models.article import (
 from articles.models.base import SlugRedirect
 from articles.models.desk import AuditEntry, Notification, NotificationSettings
 from articles.models.media import Image, Rendition
+from articles.models.royalties import (
+    BaseSalary,
+    BylineOwner,
+    Contributor,
+    MyRoyalty,
+    RoyaltyAllowance,
+    RoyaltyGenre,
+    RoyaltyGrade,
+    RoyaltyLog,
+    RoyaltyPeriod,
+    TaxRule,
+)
 from articles.models.site import SiteSettings, WebsiteLink, absolute_url
 from articles.models.taxonomy import Byline, Category, Topic
 
@@ -23,15 +35,25 @@ __all__ = [
     "ArticleTransition",
     "ArticleView",
     "AuditEntry",
+    "BaseSalary",
     "BodyField",
     "Byline",
+    "BylineOwner",
     "Category",
+    "Contributor",
     "Image",
+    "MyRoyalty",
     "Notification",
     "NotificationSettings",
     "Rendition",
+    "RoyaltyAllowance",
+    "RoyaltyGenre",
+    "RoyaltyGrade",
+    "RoyaltyLog",
+    "RoyaltyPeriod",
     "SiteSettings",
     "SlugRedirect",
+    "TaxRule",
     "Topic",
     "WebsiteLink",
     "absolute_url",

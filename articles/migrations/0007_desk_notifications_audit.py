@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0004_comments_move_to_own_app'),
+        ('articles', '0006_royalties_reference_data'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
