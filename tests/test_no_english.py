@@ -240,7 +240,9 @@ def walk(client) -> dict[str, set[str]]:
     return leftovers
 
 
-@pytest.mark.parametrize("role", ROLES, ids=["pv", "btv", "tkts", "ptbt", "tbt", "kd", "kt", "admin"])
+@pytest.mark.parametrize(
+    "role", ROLES, ids=["pv", "btv", "tkts", "ptbt", "tbt", "kd", "kt", "admin"]
+)
 def test_every_admin_page_a_role_can_reach_is_in_vietnamese(client, newsroom, role):
     client.force_login(newsroom[role])
     leftovers = walk(client)
