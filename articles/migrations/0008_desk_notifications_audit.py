@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0006_royalties_reference_data'),
+        ('articles', '0007_article_search_exact'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
