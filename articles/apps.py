@@ -8,7 +8,7 @@ class ArticlesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from articles import audit, notifications
+        from articles import audit, notifications, revisions
         from articles.models import ArticleTransition, Image, Rendition
         from articles.models.media import image_deleted, rendition_deleted
         from articles.roles import sync_groups
@@ -17,6 +17,7 @@ class ArticlesConfig(AppConfig):
         post_delete.connect(rendition_deleted, sender=Rendition, dispatch_uid="articles.rendition")
         # After every app's migrations: the groups hold permissions of several apps.
         post_migrate.connect(sync_groups, dispatch_uid="articles.sync_groups")
+        revisions.register()
         # The desk: who is told about a move, and the newsroom's audit log.
         post_save.connect(
             notifications.transition_saved, sender=ArticleTransition, dispatch_uid="notify.move"

@@ -299,6 +299,7 @@ class TestAudit:
         form = page.context["adminform"].form
         data = {k: v for k, v in form.initial.items() if v is not None and k != "topics"}
         data |= {"title": "Tít sửa sau khi đăng", "category": cast["category"].pk}
+        data |= {"edit_reason": "Sửa tít cho đúng số liệu"}
         for prefix in ("byline_links", "transitions", "revisions"):
             data |= {f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"}
         response = client.post(f"/admin/articles/article/{live.pk}/change/", data)

@@ -125,6 +125,15 @@ QUEUES = [
         ).order_by("published_at"),
         "time",
     ),
+    Queue(
+        "de-xuat-sua", "Đề xuất sửa bài đang đăng",
+        "Sửa đổi của biên tập viên trên bài đang đăng, chờ duyệt (articles/live_edits.py).",
+        workflow.may_publish,
+        lambda user, qs: qs.filter(live_edit_proposals__state="pending")
+        .distinct()
+        .order_by("-updated_at"),
+        "time", lambda user: False,
+    ),
 ]  # fmt: skip
 QUEUES_BY_KEY = {queue.key: queue for queue in QUEUES}
 
@@ -186,7 +195,7 @@ HOLDERS = {
 
 
 def _people(rows, column: str = "moved_by") -> dict:
-    ids = {getattr(row, column) for row in rows} - {None}
+    ids = {getattr(row, column, None) for row in rows} - {None}
     return get_user_model().objects.in_bulk(ids) if ids else {}
 
 
@@ -273,8 +282,9 @@ def desk_context(user, tab_key: str = "") -> dict:
         items = list(articles.defer(*Article.LARGE_FIELDS)[:ITEMS_SHOWN])
         people = _people(items)
         for item in items:
-            item.sent_by = display_name(people.get(item.moved_by))
-            item.waited = waited(item.moved_at or item.updated_at, now)
+            # Queues other modules add may not annotate the last move.
+            item.sent_by = display_name(people.get(getattr(item, "moved_by", None)))
+            item.waited = waited(getattr(item, "moved_at", None) or item.updated_at, now)
         boxes.append(
             {
                 "queue": queue,

@@ -1,6 +1,6 @@
 """The article's workflow history as the newsroom reads it: Vietnamese headers, GMT+7,
 display names, the status names of the desk and the reason of each move. (The history of
-the words themselves, with compare and restore, is the revisions' business.)"""
+the words themselves, with compare and restore, is articles/revisions.py's business.)"""
 
 import re
 
@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from articles import workflow
-from articles.models import ArticleRevision, ArticleTransition
+from articles.models import ArticleTransition
 from articles.notifications import display_name
 from articles.vietnamese import short_datetime
 
@@ -62,49 +62,6 @@ class TransitionInline(admin.TabularInline):
     @admin.display(description="lý do / ghi chú")
     def reason(self, move):
         return move.note or "—"
-
-
-class RevisionInline(admin.TabularInline):
-    model = ArticleRevision
-    fields = ["when", "who", "revision_title", "revision_sapo"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-    show_change_link = False
-    classes = ["collapse"]
-    verbose_name = "phiên bản"
-    verbose_name_plural = "Các phiên bản (tiêu đề, sapo, nội dung)"
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("user")
-
-    def has_view_permission(self, request, obj=None):
-        return obj is None or workflow.can_view(request.user, obj)
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    @admin.display(description="thời điểm (GMT+7)")
-    def when(self, revision):
-        return short_datetime(revision.created_at)
-
-    @admin.display(description="người sửa")
-    def who(self, revision):
-        return display_name(revision.user)
-
-    @admin.display(description="tiêu đề")
-    def revision_title(self, revision):
-        return revision.title
-
-    @admin.display(description="sapo")
-    def revision_sapo(self, revision):
-        return revision.sapo
 
 
 def readable_deleted_objects(model_admin, objs, request):

@@ -11,6 +11,8 @@ from django.contrib.auth.models import Group
 from articles.admin.history import readable_deleted_objects
 
 VERBS = {"add": "Thêm", "change": "Sửa", "delete": "Xóa", "view": "Xem"}
+# Permissions nobody in the newsroom is given: machinery of Django and of django-reversion.
+HIDDEN_APPS = ("admin", "contenttypes", "sessions", "reversion")
 
 
 def permission_label(permission) -> str:
@@ -36,7 +38,10 @@ class VietnamesePermissions:
         if db_field.name in ("permissions", "user_permissions"):
             kwargs["form_class"] = PermissionChoiceField
             kwargs.setdefault(
-                "queryset", db_field.remote_field.model.objects.select_related("content_type")
+                "queryset",
+                db_field.remote_field.model.objects.select_related("content_type").exclude(
+                    content_type__app_label__in=HIDDEN_APPS
+                ),
             )
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 

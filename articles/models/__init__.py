@@ -4,13 +4,13 @@ from articles.models.article import (
     Article,
     ArticleByline,
     ArticleQuerySet,
-    ArticleRevision,
     ArticleTransition,
     ArticleView,
     BodyField,
 )
 from articles.models.base import SlugRedirect
 from articles.models.desk import AuditEntry, Notification, NotificationSettings
+from articles.models.editing import ArticleAutosave, ArticleLock, LiveEditProposal
 from articles.models.media import Image, Rendition
 from articles.models.royalties import (
     BaseSalary,
@@ -29,9 +29,10 @@ from articles.models.taxonomy import Byline, Category, Topic
 
 __all__ = [
     "Article",
+    "ArticleAutosave",
     "ArticleByline",
+    "ArticleLock",
     "ArticleQuerySet",
-    "ArticleRevision",
     "ArticleTransition",
     "ArticleView",
     "AuditEntry",
@@ -42,6 +43,7 @@ __all__ = [
     "Category",
     "Contributor",
     "Image",
+    "LiveEditProposal",
     "MyRoyalty",
     "Notification",
     "NotificationSettings",

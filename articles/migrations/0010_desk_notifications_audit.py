@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0007_article_search_exact'),
+        ('articles', '0009_nolostwork_proposals_new_autosave'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
