@@ -22,7 +22,20 @@ RENDITION_FORMATS = {
 }
 DEFAULT_WIDTH = 960
 
+# WebP (the renditions' first format) cannot encode a side longer than this.
+WEBP_MAX_SIDE = 16383
+# A strip longer than this many times its width (or the other way round) is no photo.
+MAX_ASPECT = 60
+
 REFUSED = "Tệp không phải ảnh hợp lệ. Chỉ nhận ảnh JPEG, PNG, WebP hoặc GIF."
+TRUNCATED = (
+    "Tệp ảnh bị hỏng hoặc không đầy đủ (có thể việc tải lên bị ngắt giữa chừng). "
+    "Vui lòng tải lại tệp ảnh gốc."
+)
+SHAPE = (
+    "Ảnh quá dài hoặc quá hẹp ({width} × {height} điểm ảnh): cạnh dài không được quá "
+    "{limit} lần cạnh ngắn."
+)
 TOO_LARGE = "Ảnh quá lớn ({pixels:,} điểm ảnh). Giới hạn là {limit:,} điểm ảnh."
 
 
@@ -42,7 +55,11 @@ def decode_upload(uploaded) -> PILImage.Image:
             image = PILImage.open(uploaded)
             if image.format not in ACCEPTED_FORMATS:
                 raise ValidationError(REFUSED, code="format")
-            image.load()
+            _check_shape(*image.size)
+            try:
+                image.load()
+            except (OSError, SyntaxError, ValueError) as exc:  # a cut or damaged stream
+                raise ValidationError(TRUNCATED, code="truncated") from exc
     except (PILImage.DecompressionBombError, PILImage.DecompressionBombWarning) as exc:
         width_height = getattr(exc, "args", [""])
         raise ValidationError(
@@ -60,12 +77,42 @@ def decode_upload(uploaded) -> PILImage.Image:
     return image
 
 
+def _check_shape(width: int, height: int) -> None:
+    if max(width, height) > MAX_ASPECT * max(1, min(width, height)):
+        message = SHAPE.format(width=width, height=height, limit=MAX_ASPECT)
+        raise ValidationError(message, code="shape")
+
+
 def validate_image_file(uploaded) -> None:
     """Model field validator: the admin form and full_clean() run it on every upload. A file
-    already stored was checked when it came in (and its handle may be closed by now)."""
+    already stored (an edit of the alt text or caption) was checked when it came in."""
     if getattr(uploaded, "_committed", False):
         return
     decode_upload(uploaded)
+
+
+_METADATA = ("exif", "xmp", "XML:com.adobe.xmp", "comment")
+
+
+def strip_metadata(field_file) -> bool:
+    """Re-encode a new upload without its metadata (EXIF with GPS and camera, XMP,
+    comments), its orientation applied, so the public original tells no more than the
+    renditions. An image with no metadata is kept byte for byte. True when re-encoded."""
+    image = decode_upload(field_file)
+    if not image.getexif() and not any(key in image.info for key in _METADATA):
+        return False
+    if getattr(image, "n_frames", 1) > 1:
+        return False  # animated GIF/WebP: Pillow writes no EXIF for them unless asked
+    upright = ImageOps.exif_transpose(image)
+    options = {"icc_profile": image.info.get("icc_profile")}
+    if image.format == "JPEG":
+        options.update(quality=95, optimize=True)
+    elif image.format == "WEBP":
+        options.update(quality=95, lossless=image.info.get("lossless", False))
+    buffer = io.BytesIO()
+    upright.save(buffer, image.format, **{k: v for k, v in options.items() if v is not None})
+    field_file.file = ContentFile(buffer.getvalue(), name=field_file.name)
+    return True
 
 
 def upload_path(instance, filename: str) -> str:
@@ -91,7 +138,9 @@ def render_variants(source: PILImage.Image):
     """Yield (width, height, ext, bytes) for each rendition: 480/960/1600 px wide in WebP and
     JPEG, never wider than the original (the original width stands in when it is smaller)."""
     base = _flatten(source)
-    widths = sorted({min(w, base.width) for w in RENDITION_WIDTHS})
+    # A tall image's height must stay within WebP's limit: narrower renditions, then.
+    cap = max(1, base.width * WEBP_MAX_SIDE // base.height)
+    widths = sorted({min(w, base.width, cap) for w in RENDITION_WIDTHS})
     for width in widths:
         height = max(1, round(base.height * width / base.width))
         resized = base if width == base.width else base.resize((width, height), PILImage.LANCZOS)
@@ -143,13 +192,16 @@ def img_attributes(
     return attrs
 
 
-def enrich_figures(html: str) -> str:
-    """Give each library image in a body its renditions, dimensions and lazy loading."""
+def enrich_figures(html: str, images: dict | None = None) -> str:
+    """Give each library image in a body its renditions, dimensions and lazy loading.
+    `images` ({pk: Image} with renditions) spares the query when many bodies are drawn."""
     Image = apps.get_model("articles", "Image")  # noqa: N806  (models import this module)
     ids = figure_ids(html)
     if not ids:
         return html
-    images = {i.pk: i for i in Image.objects.filter(pk__in=ids).prefetch_related("renditions")}
+    if images is None:
+        found = Image.objects.filter(pk__in=ids).prefetch_related("renditions")
+        images = {i.pk: i for i in found}
 
     def replace(match: re.Match) -> str:
         image = images.get(int(match.group(1)))

@@ -5,7 +5,7 @@ model can call it without importing anything that imports the model.
 """
 
 from django.contrib.postgres.search import SearchVector
-from django.db import connection
+from django.db import connection, models
 from django.db.models import QuerySet
 
 SEARCH_CONFIG = "vi_unaccent"  # created by migration 0002 (simple + unaccent)
@@ -34,6 +34,8 @@ def update_search_vectors(rows: QuerySet) -> int:
     other than PostgreSQL, where search_text does the work."""
     if not uses_postgres():
         return 0
-    return rows.model.objects.filter(pk__in=rows.values("pk")).update(
-        search_vector=search_vector(), search_exact=search_vector(EXACT_CONFIG)
+    # The plain QuerySet.update: the article's own update() refuses derived columns.
+    targets = rows.model.objects.filter(pk__in=rows.values("pk"))
+    return models.QuerySet.update(
+        targets, search_vector=search_vector(), search_exact=search_vector(EXACT_CONFIG)
     )

@@ -259,7 +259,7 @@ def latest_reason(article) -> ArticleTransition | None:
 def visible_articles(user, queryset: QuerySet | None = None) -> QuerySet:
     """The articles `user` may open in the admin. Drafts are private to their author;
     a Biên tập viên sees their categories; the secretariat and chiefs see the whole paper;
-    a comment moderator sees what is live."""
+    a comment moderator sees what readers see (not scheduled copy)."""
     queryset = Article.objects.all() if queryset is None else queryset
     if not is_staff(user):
         return queryset.none()
@@ -273,7 +273,8 @@ def visible_articles(user, queryset: QuerySet | None = None) -> QuerySet:
     if is_editor(user):
         scope |= not_draft & Q(category__in=edited_category_ids(user))
     if roles.in_group(user, roles.MODERATOR):
-        scope |= Q(status=Status.PUBLISHED)
+        # What readers see, and nothing more: a scheduled article is embargoed copy.
+        scope |= Q(status=Status.PUBLISHED, published_at__lte=timezone.now())
     return queryset.filter(scope)
 
 
@@ -288,7 +289,7 @@ def can_view(user, article) -> bool:
         return False
     if is_secretary(user) or is_chief(user) or edits_category(user, article):
         return True
-    return roles.in_group(user, roles.MODERATOR) and article.status == Status.PUBLISHED
+    return roles.in_group(user, roles.MODERATOR) and article.is_public  # never embargoed copy
 
 
 def can_edit(user, article) -> bool:

@@ -6,10 +6,13 @@ are set, because several gunicorn nodes must share one cache (page cache, widget
 generations, comment flood counters, view counters).
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
+
+from newsroom import headers
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -47,6 +50,8 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "django.contrib.sitemaps",
     "django_prose_editor",
+    "csp",
+    "axes",
     "reversion",
     # The four rooms (README "Layout"); imports run one way, checked by `lint-imports`.
     "articles",
@@ -60,7 +65,11 @@ if env.bool("BENCH_TOOLS", default=DEBUG):
     INSTALLED_APPS.append("bench")
 
 MIDDLEWARE = [
+    # Security headers first, outside the page cache, so cached pages carry them too
+    # (newsroom/headers.py).
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "newsroom.headers.HeaderPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Anonymous reader pages from the cache, before sessions and auth are even looked at.
     "pagecache.middleware.PageCacheMiddleware",
@@ -72,7 +81,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes asks
 ]
 
 ROOT_URLCONF = "newsroom.urls"
@@ -211,9 +220,32 @@ SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
-X_FRAME_OPTIONS = "SAMEORIGIN"  # the editor's image picker opens in a same-origin popup
+X_FRAME_OPTIONS = "DENY"  # nothing of ours is framed; the image picker is a popup window
 if env.bool("BEHIND_TLS_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = True
+    SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31_536_000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+    SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
+
+# Content-Security-Policy (django-csp; the admin's allowances are in newsroom/headers.py).
+CONTENT_SECURITY_POLICY = {"DIRECTIVES": headers.directives(MEDIA_URL, STATIC_URL)}
+
+# Login throttling (django-axes): 5 failures for a username or from an address within
+# AXES_COOLOFF_TIME lock that username or address for the same time. Attempts live in the
+# database, so every web node sees them; a superuser unlocks in the admin (Access attempts).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # either one reaching the limit locks
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "articles.http.client_ip"  # honours TRUSTED_PROXIES
+AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"  # Vietnamese, status 429
+AXES_COOLOFF_MESSAGE = "Đăng nhập sai quá nhiều lần. Tài khoản tạm khóa, vui lòng thử lại sau."
+AXES_VERBOSE = False
 
 LOGGING = {
     "version": 1,

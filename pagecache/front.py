@@ -4,10 +4,20 @@ is entered (newsroom/wsgi.py wraps the Django application in it)."""
 import time
 from http import HTTPStatus
 
+from django.conf import settings
 from django.core.handlers.wsgi import get_path_info, get_script_name
 from django.http import parse_cookie
 
 from pagecache.middleware import bypasses, local_tier, page_key, scopes_of_path
+
+
+def _is_https(environ) -> bool:
+    """request.is_secure() without a request (SECURE_PROXY_SSL_HEADER honoured)."""
+    proxy = settings.SECURE_PROXY_SSL_HEADER
+    if proxy:
+        header, value = proxy
+        return environ.get(header, "").split(",")[0].strip() == value
+    return environ.get("wsgi.url_scheme") == "https"
 
 
 class PageCacheFront:
@@ -41,6 +51,8 @@ class PageCacheFront:
             return None
         if bypasses("GET", parse_cookie(environ.get("HTTP_COOKIE", "")), environ):
             return None
+        if settings.SECURE_SSL_REDIRECT and not _is_https(environ):
+            return None  # Django's SecurityMiddleware answers with the redirect
         path = get_path_info(environ)
         scopes = scopes_of_path(path)
         if scopes is None:

@@ -15,7 +15,7 @@ from articles.models import Article, Byline, Category, Topic, absolute_url
 from articles.public import article_context, load_article
 from articles.workflow import can_view
 from pagecache.fragments import fragment
-from reader import popularity
+from reader import popularity, view_tokens
 from reader import search as site_search
 from reader.cards import cards
 
@@ -164,10 +164,11 @@ def robots_txt(request):
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 
 
-@csrf_exempt  # a beacon from cached pages: no cookie, no token; Origin is checked instead
+@csrf_exempt  # a beacon from cached pages: no cookie; Origin and a view token are checked
 @require_POST
 def count_view(request):
-    """Đọc nhiều beacon. Sets no cookie; ignores staff, bots and other origins."""
+    """Đọc nhiều beacon. Sets no cookie; ignores staff, bots, other origins, beacons without
+    the page's token, and repeats (reader/view_tokens.py). Always 204: nothing to learn."""
     if not is_same_origin(request) or is_bot(request):
         return HttpResponse(status=204)
     if settings.SESSION_COOKIE_NAME in request.COOKIES and request.user.is_staff:
@@ -176,8 +177,10 @@ def count_view(request):
         article_id = int(request.POST.get("id", ""))
     except ValueError:
         return HttpResponse(status=204)
-    if article_id > 0:
-        popularity.record_view(article_id)
+    token = request.POST.get("token", "")
+    if article_id > 0 and view_tokens.is_valid(token, article_id):
+        if view_tokens.admit(request, article_id):
+            popularity.record_view(article_id)
     return HttpResponse(status=204)
 
 

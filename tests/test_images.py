@@ -30,7 +30,7 @@ def test_html_renamed_to_jpg_is_refused():
 
 def test_truncated_jpeg_is_refused():
     data = jpeg_bytes(800, 600)
-    assert "không phải ảnh hợp lệ" in refused("cut.jpg", data[: len(data) // 2])
+    assert "hỏng hoặc không đầy đủ" in refused("cut.jpg", data[: len(data) // 2])
 
 
 def test_decompression_bomb_is_refused(settings):

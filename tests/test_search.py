@@ -5,7 +5,7 @@ import unicodedata
 from datetime import timedelta
 
 import pytest
-from django.db import connection
+from django.db import connection, models
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -283,7 +283,8 @@ class TestSearchVector:
 
     def test_bulk_refresh_is_one_update_for_many_rows(self, django_assert_num_queries):
         articles = [make_article(title=f"Làng nghề {n}") for n in range(3)]
-        Article.objects.update(search_vector=None, title="Làng chài")
+        # Stale rows, written past the article's own update() (which refuses search_vector).
+        models.QuerySet.update(Article.objects.all(), search_vector=None, title="Làng chài")
         expected = 1 if connection.vendor == "postgresql" else 0
         with django_assert_num_queries(expected):
             updated = search_index.update_search_vectors(Article.objects.all())

@@ -14,14 +14,16 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db import models
 from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.html import format_html
 
+from articles import media_rights
 from articles.admin.common import FoldedSearchMixin, folded_search, thumbnail
-from articles.images import DEFAULT_WIDTH
+from articles.images import DEFAULT_WIDTH, decode_upload
 from articles.models import Image
 
 PICKER_PAGE_SIZE = 24
@@ -48,10 +50,27 @@ def picker_payload(image: Image) -> dict:
     }
 
 
+class LibraryImageField(forms.FileField):
+    """The library's upload field. The stored name is random (images.upload_path), so a long
+    original name is no reason to refuse; the file is judged by decoding it in full
+    (images.decode_upload, with its Vietnamese messages), not by Django's quick verify()."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs["max_length"] = None
+        super().__init__(*args, **kwargs)
+
+    def to_python(self, data):
+        uploaded = super().to_python(data)
+        if uploaded is not None:
+            decode_upload(uploaded)
+        return uploaded
+
+
 class PickerUploadForm(forms.ModelForm):
     class Meta:
         model = Image
         fields = ["file", "alt", "caption", "credit"]
+        field_classes = {"file": LibraryImageField}
         widgets = {
             "caption": forms.Textarea(attrs={"rows": 2}),
             "alt": forms.TextInput(attrs={"size": 60}),
@@ -68,6 +87,7 @@ class ImageAdmin(FoldedSearchMixin, admin.ModelAdmin):
     fields = ["file", "large_preview", "alt", "caption", "credit", "size", "uploaded_by"]
     readonly_fields = ["large_preview", "size", "uploaded_by"]
     search_help_text = "Tìm theo chú thích, mô tả hoặc tác giả ảnh, gõ có dấu hay không dấu."
+    formfield_overrides = {models.ImageField: {"form_class": LibraryImageField}}
 
     class Media:
         css = {"all": ["admin-newsroom/newsroom.css"]}
@@ -91,10 +111,16 @@ class ImageAdmin(FoldedSearchMixin, admin.ModelAdmin):
     def size(self, image):
         return format_html("{} × {} px", image.width, image.height) if image.width else "—"
 
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or media_rights.may_change_image(request.user, obj))
+
     def save_model(self, request, obj, form, change):
         if not change:
             obj.uploaded_by = request.user
         super().save_model(request, obj, form, change)
+        if change and (note := media_rights.change_note(obj)):
+            self.log_change(request, obj, note)  # a change to live copy, on the record
 
     # -- the picker ------------------------------------------------------------------------
 

@@ -6,15 +6,15 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
-from django.utils.html import strip_tags
 from django_prose_editor.fields import ProseEditorField
 
-from articles.images import enrich_figures, figure_ids
+from articles import derived
+from articles.images import figure_ids
 from articles.models.base import NormalizedModel, url_to
 from articles.models.site import SiteSettings, absolute_url
 from articles.sanitize import clean_html, trusted_html
 from articles.search_index import update_search_vectors
-from articles.vietnamese import fold, iso, vn_slugify
+from articles.vietnamese import iso, vn_slugify
 
 # What the editor's toolbar offers; the stored HTML is cleaned by articles.sanitize whatever
 # the editor sends, so this list and the cleaner's allowlist agree by construction.
@@ -87,7 +87,7 @@ class SectionField(models.ForeignKey):
         return model_instance.section_id
 
 
-class ArticleQuerySet(models.QuerySet):
+class ArticleQuerySet(derived.DerivedColumnsQuerySet):
     def published(self):
         """The one definition of what readers see: published, and its time has come.
         A future published_at is a scheduled article; no job is needed to release it."""
@@ -232,9 +232,7 @@ class Article(NormalizedModel):
         if self.published_at and self.status == self.Status.PUBLISHED:
             if self.first_published_at is None:
                 self.first_published_at = self.published_at
-        self.body = clean_html(self.body)
-        self.body_html = clean_html(enrich_figures(self.body))
-        self.search_text = fold(" ".join([self.title, self.sapo, strip_tags(self.body)]))
+        derived.fill(self)
         if not self._state.adding:
             self.version = (self.version or 0) + 1
         if self._state.adding and not kwargs.get("force_update"):
@@ -308,7 +306,9 @@ class Article(NormalizedModel):
 
     @property
     def body_markup(self):
-        return trusted_html(self.body_html)
+        # Cleaned again on the way out: a value written past every save path is never
+        # served raw (clean_html is idempotent; the rendered text is cached as a fragment).
+        return trusted_html(clean_html(self.body_html))
 
     @property
     def url_month(self) -> str:

@@ -6,10 +6,14 @@ from django.conf import settings
 from django.core.files.images import get_image_dimensions
 from django.db import models, transaction
 
-from articles import signals
-from articles.images import enrich_figures, make_renditions, upload_path, validate_image_file
+from articles import derived, signals
+from articles.images import (
+    make_renditions,
+    strip_metadata,
+    upload_path,
+    validate_image_file,
+)
 from articles.models.base import NormalizedModel
-from articles.sanitize import clean_html
 from articles.vietnamese import fold
 
 # "Ảnh: X.T", "ảnh - X.T": a credit typed with the word the caption adds itself.
@@ -62,6 +66,8 @@ class Image(NormalizedModel):
         self.search_text = fold(" ".join([self.alt, self.caption, self.credit]))
         existed = self.pk is not None and not self._state.adding
         replaced = existed and self._file_replaced()
+        if self.file and not getattr(self.file, "_committed", True) and strip_metadata(self.file):
+            self.width = self.height = 0  # the orientation was applied: measure again
         if replaced or (self.file and not (self.width and self.height)):
             self.width, self.height = get_image_dimensions(self.file) or (0, 0)
         with transaction.atomic():
@@ -113,12 +119,7 @@ def refresh_bodies_showing(image: Image) -> int:
     again for every article showing `image` (after its file was replaced or deleted)."""
     from articles.models.article import Article
 
-    marker = f'data-file="{image.pk}"'
-    count = 0
-    for pk, body in Article.objects.filter(body__contains=marker).values_list("pk", "body"):
-        Article.objects.filter(pk=pk).update(body_html=clean_html(enrich_figures(body)))
-        count += 1
-    return count
+    return derived.refresh(Article.objects.filter(body__contains=f'data-file="{image.pk}"'))
 
 
 def image_deleted(sender, instance, **kwargs):

@@ -16,7 +16,7 @@ from articles.sanitize import json_ld_script
 from comments.forms import CommentForm
 from pagecache.fragments import fragment
 from pagecache.generations import CONTENT, SITE, article_scope
-from reader import widgets
+from reader import view_tokens, widgets
 
 register = template.Library()
 
@@ -44,6 +44,12 @@ def list_time(moment) -> str:
 def asset(path: str) -> str:
     """{% static %}, remembered: the hashed names are fixed for the life of a process."""
     return static(path)
+
+
+@register.simple_tag
+def view_token(article) -> str:
+    """The signed token the page's view beacon carries (reader/view_tokens.py)."""
+    return view_tokens.issue(article.pk)
 
 
 @register.filter

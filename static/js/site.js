@@ -2,11 +2,13 @@
 (function () {
   "use strict";
 
-  // Đọc nhiều: count a view with a same-origin beacon (pages may come from a cache).
+  // Đọc nhiều: count a view with a same-origin beacon (pages may come from a cache), with
+  // the token the page was drawn with (reader/view_tokens.py).
   var article = document.querySelector("[data-count-view]");
   if (article && navigator.sendBeacon) {
     var data = new FormData();
     data.append("id", article.getAttribute("data-article-id"));
+    data.append("token", article.getAttribute("data-count-view"));
     navigator.sendBeacon("/api/views/", data);
   }
 

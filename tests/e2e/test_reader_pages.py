@@ -82,6 +82,34 @@ def test_reader_pages_are_accessible_and_healthy(new_context, server, seed, shot
     assert not found, f"reader pages on a {size}:\n{report}"
 
 
+def test_a_real_reader_is_counted_once_under_the_content_security_policy(new_context, server, seed):
+    """The browser's beacon carries the page's token (static/js/site.js), nothing inline is
+    needed, and a reload in the same window does not count again."""
+    import time
+
+    from django.utils import timezone
+
+    from articles.models import ArticleView
+    from reader import popularity
+
+    article = seed.articles[0]
+    popularity.flush(now=time.time() + 2 * popularity.WINDOW_SECONDS)
+    row = ArticleView.objects.filter(article=article).order_by("-day").first()
+    before = row.views if row and row.day == timezone.localdate() else 0
+    js = JsErrors()
+    # Headless Chromium says so in its user agent, and bots are not counted: a reader's one.
+    agent = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/130.0 Safari/537.36"
+    page = open_as(new_context, server, None, js, device={**DESKTOP, "user_agent": agent})
+    for _ in range(2):
+        with page.expect_request(lambda request: request.url.endswith("/api/views/")):
+            response = page.goto(f"{server}{article.get_absolute_url()}", wait_until="load")
+        assert "script-src 'self'" in response.headers["content-security-policy"]
+    popularity.flush(now=time.time() + 2 * popularity.WINDOW_SECONDS)
+    today = ArticleView.objects.get(article=article, day=timezone.localdate())
+    assert today.views == before + 1
+    assert not js.errors
+
+
 def test_latest_news_comes_right_after_the_featured_stories_on_a_phone(new_context, server, seed):
     """On a phone the side column follows the main one; Mới nhất used to sit below every
     category band, near the bottom of the home page."""

@@ -561,7 +561,7 @@ class BatchWriter:
     def _write_rows(self, batch: Batch) -> list[int]:
         with transaction.atomic():
             mark = time.perf_counter()
-            Article.objects.bulk_create(batch.articles)
+            Article.objects.bulk_create(batch.articles, defer_vectors=True)  # _write_vectors
             mark = lap(self.timings, "insert articles", mark)
             ArticleByline.objects.bulk_create(batch.links, batch_size=5000)
             Tag.objects.bulk_create(batch.tags, batch_size=5000)
