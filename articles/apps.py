@@ -8,8 +8,8 @@ class ArticlesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from articles import derived, revisions
-        from articles.models import Article, Image, Rendition
+        from articles import audit, derived, notifications, revisions
+        from articles.models import Article, ArticleTransition, Image, Rendition
         from articles.models.media import image_deleted, rendition_deleted
         from articles.roles import sync_groups
 
@@ -21,3 +21,8 @@ class ArticlesConfig(AppConfig):
         # After every app's migrations: the groups hold permissions of several apps.
         post_migrate.connect(sync_groups, dispatch_uid="articles.sync_groups")
         revisions.register()
+        # The desk: who is told about a move, and the newsroom's audit log.
+        post_save.connect(
+            notifications.transition_saved, sender=ArticleTransition, dispatch_uid="notify.move"
+        )
+        audit.connect()

@@ -47,7 +47,7 @@ def decode_upload(uploaded) -> PILImage.Image:
     PILImage.MAX_IMAGE_PIXELS = settings.MAX_IMAGE_PIXELS
     try:
         uploaded.seek(0)
-    except (AttributeError, OSError):
+    except (AttributeError, OSError, ValueError):
         pass
     try:
         with warnings.catch_warnings():
@@ -72,7 +72,7 @@ def decode_upload(uploaded) -> PILImage.Image:
     finally:
         try:
             uploaded.seek(0)
-        except (AttributeError, OSError):
+        except (AttributeError, OSError, ValueError):
             pass
     return image
 

@@ -22,7 +22,7 @@ from comments.flood import check_flood
 from comments.models import BlockedSender, Comment
 from comments.notify import notify_moderators, notify_reader, send_private_note
 from comments.rules import Submission, evaluate
-from comments.signals import comments_changed
+from comments.signals import comment_decided, comment_held, comments_changed
 from comments.text import clean_text, content_hash, is_blank
 
 Status = Comment.Status
@@ -85,6 +85,9 @@ def submit_comment(article, sub: Submission, *, now: datetime | None = None) -> 
         comment.save()
         if verdict.status == Status.PENDING:
             transaction.on_commit(notify_moderators)
+            transaction.on_commit(
+                lambda: comment_held.send(sender=Comment, article_id=comment.article_id)
+            )
         elif verdict.status == Status.APPROVED:
             _changed({comment.article_id})
     return comment
@@ -116,7 +119,16 @@ def _decide(comment: Comment, status: str, user) -> Comment:
     with transaction.atomic():
         comment.save(update_fields=["status", "moderated_by", "moderated_at"])
         _changed({comment.article_id})
+        _decided(status, user, 1, {comment.article_id})
     return comment
+
+
+def _decided(status: str, user, count: int, article_ids) -> None:
+    """For the newsroom's audit log (articles/audit.py, connected in comments/apps.py)."""
+    comment_decided.send(
+        sender=Comment, user=user if getattr(user, "pk", None) else None, status=status,
+        status_label=Status(status).label, count=count, article_ids=set(article_ids),
+    )  # fmt: skip
 
 
 def keep_original(comment: Comment, previous: str) -> None:
@@ -157,6 +169,8 @@ def _decide_many(queryset, status: str, user) -> int:
             moderated_at=timezone.now(),
         )  # fmt: skip
         _changed({article_id for _, article_id in rows})
+        if count:
+            _decided(status, user, count, {article_id for _, article_id in rows})
     return count
 
 

@@ -214,7 +214,7 @@ def test_bylines_survive_a_refused_save(newsroom):
         "byline_links-TOTAL_FORMS": "1",
         "byline_links-0-byline": byline.pk,
         "byline_links-0-role": "anh",
-        "byline_links-0-position": "0",
+        "byline_links-0-position": "1",
     }
     chief.post(change_url(article), opened_form(chief, article, title="Tít khác"))
     refused = secretary.post(change_url(article), typed)

@@ -44,7 +44,7 @@ class TestEverySaveKeepsARevision:
         byline = make_byline(name="MINH AN")
         save(client, article, body="<p>Thân bài mới.</p>", topics=[topic.pk], source="TTXVN",
              **{"byline_links-TOTAL_FORMS": "1", "byline_links-0-byline": byline.pk,
-                "byline_links-0-role": "tin_anh", "byline_links-0-position": "0"})  # fmt: skip
+                "byline_links-0-role": "tin_anh", "byline_links-0-position": "1"})  # fmt: skip
         latest = revisions.version_snapshot(revisions.versions_of(article).first())
         assert latest["body"] == "<p>Thân bài mới.</p>"
         assert latest["topics"] == [topic.pk]

@@ -23,11 +23,12 @@ from articles import live_edits, workflow
 from articles.admin import desk
 from articles.admin.common import FoldedSearchMixin
 from articles.admin.editing import DATETIME_FORMATS, EditingAdminMixin, EditingFormMixin
+from articles.admin.history import TransitionInline, readable_deleted_objects
+from articles.admin.listing import AuthorFilter, MineFilter, author_column
 from articles.admin.widgets import ImageChooserWidget
 from articles.models import (
     Article,
     ArticleByline,
-    ArticleTransition,
     Byline,
     Category,
     Image,
@@ -91,7 +92,7 @@ class ArticleAdminForm(EditingFormMixin, forms.ModelForm):
 
 
 class BylineInlineForm(forms.ModelForm):
-    # Empty = after the others; save_formset renumbers 0, 1, 2… in the chosen order.
+    # Empty = after the others; save_formset renumbers 1, 2, 3… in the chosen order.
     position = forms.IntegerField(
         label="thứ tự", required=False, min_value=0, max_value=999,
         widget=forms.NumberInput(attrs={"style": "width: 4em"}),
@@ -128,33 +129,6 @@ class BylineInline(ArticleChildInline, admin.TabularInline):
     extra = 1
     verbose_name = "bút danh"
     verbose_name_plural = "Bút danh (in cuối bài theo thứ tự)"
-
-
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-    show_change_link = False
-    classes = ["collapse"]
-
-    def has_view_permission(self, request, obj=None):
-        return obj is None or workflow.can_view(request.user, obj)
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class TransitionInline(ReadOnlyInline):
-    model = ArticleTransition
-    fields = ["at", "from_status", "to_status", "user", "note"]
-    readonly_fields = fields
-    verbose_name = "lần chuyển"
-    verbose_name_plural = "Lịch sử chuyển trạng thái"
 
 
 class QueueFilter(admin.SimpleListFilter):
@@ -197,17 +171,20 @@ class ArticleAdmin(EditingAdminMixin, FoldedSearchMixin, admin.ModelAdmin):
     form = ArticleAdminForm
     inlines = [BylineInline, TransitionInline]
     list_display = [
-        "title", "status_badge", "category", "byline_names", "when", "updated", "preview_link",
+        "title", "status_badge", "category", author_column, "byline_names", "when", "updated",
+        "preview_link",
     ]  # fmt: skip
     list_filter = [
+        MineFilter,
         QueueFilter,
         "status",
+        AuthorFilter,
         ("category", admin.RelatedOnlyFieldListFilter),
         ("bylines", admin.RelatedOnlyFieldListFilter),
         ("published_at", admin.DateFieldListFilter),
         "is_featured",
     ]
-    list_select_related = ["category", "category__parent"]
+    list_select_related = ["category", "category__parent", "created_by"]
     list_per_page = 50
     show_facets = admin.ShowFacets.NEVER  # its toggle is untranslated; the desk has counts
     search_help_text = "Tìm trong tiêu đề, sapo và nội dung, gõ có dấu hay không dấu đều được."
@@ -248,6 +225,8 @@ class ArticleAdmin(EditingAdminMixin, FoldedSearchMixin, admin.ModelAdmin):
         ]
 
     # -- who sees and edits what --------------------------------------------------------
+
+    get_deleted_objects = readable_deleted_objects
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request).prefetch_related("byline_links__byline")
@@ -378,7 +357,7 @@ class ArticleAdmin(EditingAdminMixin, FoldedSearchMixin, admin.ModelAdmin):
         super().save_formset(request, form, formset, change)
         if is_bylines:
             links = list(form.instance.byline_links.order_by("position", "pk"))
-            for position, link in enumerate(links):
+            for position, link in enumerate(links, start=1):
                 link.position = position
             ArticleByline.objects.bulk_update(links, ["position"])
 
@@ -395,7 +374,7 @@ class ArticleAdmin(EditingAdminMixin, FoldedSearchMixin, admin.ModelAdmin):
             # A reporter with one pen name signs their new article with it by default.
             own = list(Byline.objects.filter(user=request.user)[:2])
             if len(own) == 1:
-                ArticleByline.objects.create(article=article, byline=own[0], position=0)
+                ArticleByline.objects.create(article=article, byline=own[0], position=1)
         self.record_saved(request, article)
 
     # -- the workflow panel and its view --------------------------------------------------

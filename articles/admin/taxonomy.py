@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.db.models import Count
 
+from articles.admin.history import readable_deleted_objects
 from articles.admin.widgets import ImageChooserWidget
 from articles.models import Byline, Category, Topic
 
@@ -50,6 +51,7 @@ class CategoryAdmin(admin.ModelAdmin):
 
 @admin.register(Topic)
 class TopicAdmin(admin.ModelAdmin):
+    get_deleted_objects = readable_deleted_objects
     list_display = ["name", "slug", "show_on_home", "position", "article_count"]
     list_editable = ["show_on_home", "position"]
     search_fields = ["name", "slug"]

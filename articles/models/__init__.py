@@ -9,6 +9,7 @@ from articles.models.article import (
     BodyField,
 )
 from articles.models.base import SlugRedirect
+from articles.models.desk import AuditEntry, Notification, NotificationSettings
 from articles.models.editing import ArticleAutosave, ArticleLock, LiveEditProposal
 from articles.models.media import Image, Rendition
 from articles.models.royalties import (
@@ -34,6 +35,7 @@ __all__ = [
     "ArticleQuerySet",
     "ArticleTransition",
     "ArticleView",
+    "AuditEntry",
     "BaseSalary",
     "BodyField",
     "Byline",
@@ -41,8 +43,10 @@ __all__ = [
     "Category",
     "Contributor",
     "Image",
-    "MyRoyalty",
     "LiveEditProposal",
+    "MyRoyalty",
+    "Notification",
+    "NotificationSettings",
     "Rendition",
     "RoyaltyAllowance",
     "RoyaltyGenre",

@@ -483,7 +483,7 @@ class ArticleTransition(models.Model):
         ordering = ["-at", "-pk"]
 
     def __str__(self):
-        return f"{self.article_id}: {self.from_status} → {self.to_status}"
+        return f"{self.get_from_status_display()} → {self.get_to_status_display()}"
 
 
 class ArticleView(models.Model):
@@ -494,6 +494,7 @@ class ArticleView(models.Model):
     views = models.PositiveIntegerField(default=0)
 
     class Meta:
+        verbose_name = verbose_name_plural = "lượt xem theo ngày"
         constraints = [
             models.UniqueConstraint(fields=["article", "day"], name="articleview_unique_day")
         ]

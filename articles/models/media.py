@@ -40,7 +40,7 @@ class Image(NormalizedModel):
     height = models.PositiveIntegerField(editable=False, default=0)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+", editable=False,
+        related_name="+", editable=False, verbose_name="người tải lên",
     )  # fmt: skip
     uploaded_at = models.DateTimeField("tải lên lúc", auto_now_add=True)
     search_text = models.TextField(editable=False, blank=True)

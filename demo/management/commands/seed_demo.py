@@ -231,7 +231,7 @@ class Command(BaseCommand):
                 article=article, from_status=from_status, to_status=to_status,
                 user=users[username], note=note, at=now - timedelta(hours=len(history) - step),
             )  # fmt: skip
-        for position, (name, role) in enumerate(entry.get("bylines", [])):
+        for position, (name, role) in enumerate(entry.get("bylines", []), start=1):
             byline = Byline.objects.filter(name=name).first() or Byline.objects.create(
                 name=name, user=users["phongvien"] if position == 0 and index % 3 == 0 else None
             )
