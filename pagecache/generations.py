@@ -32,6 +32,7 @@ LOCAL_SECONDS = 1.0
 SITE = "site"
 CONTENT = "content"
 SCHEDULE_KEY = "gen:next-scheduled"
+CHANGED_KEY = "gen:changed-at"  # wall time of the latest bump (the replica router reads it)
 
 _local: dict[str, tuple[float, object]] = {}
 _stamps: dict[tuple, tuple[float, str]] = {}  # key_for(): scopes -> (expiry, stamp)
@@ -88,10 +89,17 @@ def _new_token() -> str:
 
 
 def bump(*scopes: str) -> None:
-    cache.set_many({_gen_key(scope): _new_token() for scope in scopes}, None)
+    tokens = {_gen_key(scope): _new_token() for scope in scopes}
+    cache.set_many({**tokens, CHANGED_KEY: time.time()}, None)
     if CONTENT in scopes:
         remember_next_scheduled()
     forget_local()
+
+
+def seconds_since_change() -> float:
+    """How long ago anything was bumped, from the shared cache (infinity when unknown)."""
+    changed = cache.get(CHANGED_KEY)
+    return time.time() - changed if changed else float("inf")
 
 
 def forget_local() -> None:
