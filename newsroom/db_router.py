@@ -22,7 +22,6 @@ import logging
 import threading
 import time
 
-from django.conf import settings
 from django.db import DatabaseError, connections, transaction
 
 REPLICA = "replica"
@@ -112,7 +111,7 @@ class ReplicaMiddleware:
 
     def __init__(self, get_response):
         self.get_response = get_response
-        self.enabled = REPLICA in settings.DATABASES
+        self.enabled = REPLICA in connections.settings
 
     def __call__(self, request):
         if not self.enabled or not reads_from_replica(request):
