@@ -155,13 +155,16 @@ def generations(*scopes: str) -> dict[str, str]:
 
 def key_for(name: str, *scopes: str, extra: str = "") -> str:
     """A cache key that changes whenever any of `scopes` is bumped, and at midnight. The
-    generations of each set of scopes are kept for LOCAL_SECONDS too: a page asks a dozen
-    times."""
+    generations of each set of scopes are kept too (a page asks a dozen times), but no
+    longer than the generations they were made from: a change shows on every node within
+    LOCAL_SECONDS, not twice that."""
     now = time.monotonic()
     kept = _stamps.get(scopes)
     if kept is None or kept[0] <= now or _is_due(_local.get(SCHEDULE_KEY, (0, 0))[1]):
         gens = generations(*scopes)
-        kept = _stamps[scopes] = (now + LOCAL_SECONDS, ".".join(str(gens[s]) for s in scopes))
+        with _lock:
+            until = min(_local.get(_gen_key(s), (now, 0))[0] for s in scopes)
+        kept = _stamps[scopes] = (until, ".".join(str(gens[s]) for s in scopes))
     return f"{name}:{kept[1]}:{_today()}:{extra}"
 
 
