@@ -10,6 +10,7 @@ import html
 import os
 import re
 import secrets
+import signal
 import subprocess
 import sys
 import time
@@ -63,8 +64,7 @@ class Node:
                 time.sleep(0.2)
         raise RuntimeError(f"node {self.url} did not start:\n{self.log.read_text()[-3000:]}")
 
-    def stop(self) -> None:
-        self.process.terminate()
+    def wait_stopped(self) -> None:
         try:
             self.process.wait(10)
         except subprocess.TimeoutExpired:
@@ -98,7 +98,9 @@ def nodes(django_db_setup, s3_server, tmp_path_factory):
         yield pair
     finally:
         for node in pair:
-            node.stop()
+            node.process.send_signal(signal.SIGINT)  # gunicorn's quick shutdown, both at once
+        for node in pair:
+            node.wait_stopped()
 
 
 def logged_in(node: Node, user) -> requests.Session:
