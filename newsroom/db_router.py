@@ -47,6 +47,9 @@ def replica_database(config: dict, primary: dict) -> dict:
         **config,
         "OPTIONS": options,
         "CONN_MAX_AGE": primary.get("CONN_MAX_AGE", 0),
+        # A kept (or pooled) connection to a replica that has since stopped must not be
+        # used: check it before a request uses it (one empty round trip).
+        "CONN_HEALTH_CHECKS": True,
         "TEST": {"MIRROR": PRIMARY},
     }
 

@@ -1,6 +1,7 @@
 """A real S3 API on loopback for the tests: moto's server in a thread, a bucket per test."""
 
 import json
+import logging
 import secrets
 import socket
 
@@ -20,6 +21,7 @@ def free_port() -> int:
 def start_server():
     from moto.server import ThreadedMotoServer
 
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)  # not a line per S3 request
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=free_port(), verbose=False)
     server.start()
     return server
