@@ -30,12 +30,13 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
-from articles import search  # noqa: E402
-from articles.models import Article, Category, Comment  # noqa: E402
+from articles.models import Article, Category  # noqa: E402
+from comments.models import Comment  # noqa: E402
+from reader import search  # noqa: E402
 
 RARE, COMMON = "Yersin", "tỉnh"
 CATEGORY_PAGE = 50
-PER_PAGE = 20  # articles.views.PER_PAGE
+PER_PAGE = 20  # reader.views.PER_PAGE
 COOKIE = "bench"  # any sessionid value bypasses the page cache
 
 

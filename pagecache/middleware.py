@@ -180,3 +180,12 @@ class PageCacheMiddleware:
                 _remember(key, entry)
                 return entry
         return None
+
+
+def forget_process_memory() -> None:
+    """Empty every per-process tier in front of the shared cache: remembered generations and
+    fragments, pages, and the paths resolved to their scopes. Content never needs this (keys
+    carry generations); tests and a flushed shared cache do."""
+    generations.forget_local()
+    local_tier.clear()
+    scopes_of_path.cache_clear()

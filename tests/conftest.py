@@ -36,12 +36,10 @@ def _test_settings(settings, tmp_path_factory):
 
 def reset_caches():
     """The shared cache and every per-process tier in front of it."""
-    from pagecache import generations
-    from pagecache.middleware import local_tier
+    from pagecache.middleware import forget_process_memory
 
     cache.clear()
-    generations.forget_local()
-    local_tier.clear()
+    forget_process_memory()
 
 
 @pytest.fixture(autouse=True)

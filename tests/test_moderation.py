@@ -1,4 +1,4 @@
-"""The comment rules and decisions of articles/moderation.py, without HTTP."""
+"""The comment rules and decisions (comments/rules.py, comments/actions.py), without HTTP."""
 
 import time
 from datetime import timedelta

@@ -61,7 +61,7 @@ def forwards(apps, schema_editor):
         f"CREATE INDEX IF NOT EXISTS article_title_trgm_idx ON {table}"
         f" USING gin (f_unaccent(title) {trgm_schema}.gin_trgm_ops)"
     )
-    # Rows saved before this migration: the same expression as articles.search.search_vector().
+    # Rows saved before this migration: the same expression as articles.search_index.search_vector().
     run(
         f"UPDATE {table} SET search_vector ="
         " setweight(to_tsvector('vi_unaccent', coalesce(title, '')), 'A')"

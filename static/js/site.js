@@ -36,7 +36,7 @@
   });
 
   // Comment form: stamp when the form was shown and when it was sent, both by the reader's
-  // clock so skew cancels out (see articles/moderation.py). A form re-shown with an error
+  // clock so skew cancels out (see comments/rules.py). A form re-shown with an error
   // keeps its first stamp. A second click while the first post is on its way is ignored.
   document.querySelectorAll("[data-comment-form]").forEach(function (form) {
     var shown = form.querySelector("input[name=shown_at]");
