@@ -45,7 +45,10 @@ def closed_replica(monkeypatch, routed):
         PORT=s3.free_port(), NAME="gone", OPTIONS={},
     )  # fmt: skip
     yield
-    connections[REPLICA].close()
+    replica = connections[REPLICA]
+    replica.close()
+    if getattr(replica, "pool", None) is not None:
+        replica.close_pool()  # or it keeps trying to connect for the rest of the session
     del connections[REPLICA]
 
 
