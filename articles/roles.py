@@ -12,6 +12,7 @@ SECRETARY = "Thư ký tòa soạn"
 DEPUTY_CHIEF = "Phó Tổng biên tập"
 CHIEF = "Tổng biên tập"
 MODERATOR = "Kiểm duyệt viên bình luận"
+ACCOUNTANT = "Kế toán"
 
 # The apps whose permissions the groups hold (codenames are unique across them).
 APPS = ("articles", "comments")
@@ -36,9 +37,30 @@ _CHIEF = [
     "delete_websitelink", "view_websitelink", "view_sitesettings", "change_sitesettings",
 ]  # fmt: skip
 
+# Nhuận bút (articles/royalties). Everyone who writes sees their own approved lines.
+_ROYALTY_OWN = ["view_myroyalty"]
+# The references (base salary, genres, allowances, tax rules) are read by the royalty desk
+# and changed by a superuser only.
+_ROYALTY_REFS = ["view_basesalary", "view_royaltygenre", "view_royaltyallowance", "view_taxrule"]
+_ROYALTY_SHEET = ["view_royaltyperiod", "view_royaltygrade", "view_royaltylog", "view_contributor"]
+# The Thư ký tòa soạn grades; the sheet is exported without personal data.
+_ROYALTY_GRADE = [*_ROYALTY_REFS, *_ROYALTY_SHEET, "add_royaltyperiod", "change_royaltygrade",
+                  "grade_royalty", "export_royalty"]  # fmt: skip
+# The Tổng biên tập approves, reopens and may approve over the fund with a reason. A Phó
+# Tổng biên tập sees the sheet; the right to approve is delegated to a named deputy by
+# giving that user approve_royalty (and reopen_royalty) in the user admin.
+CHIEF_ONLY = frozenset({"approve_royalty", "reopen_royalty", "override_royalty_budget"})
+_ROYALTY_DEPUTY = [*_ROYALTY_REFS, *_ROYALTY_SHEET, "export_royalty"]
+_ROYALTY_CHIEF = [*_ROYALTY_DEPUTY, *sorted(CHIEF_ONLY)]
+# Kế toán: contributors and their payment data, the fund, payment and full exports.
+_ACCOUNTANT = [*_ROYALTY_REFS, *_ROYALTY_SHEET, "add_contributor", "change_contributor",
+               "view_contributor_private", "add_bylineowner", "change_bylineowner",
+               "delete_bylineowner", "view_bylineowner", "view_byline", "set_royalty_fund",
+               "pay_royalty", "export_royalty", "change_royaltyperiod"]  # fmt: skip
+
 GROUPS: dict[str, list[str]] = {
-    REPORTER: _WRITE,
-    EDITOR: _DESK,
+    REPORTER: [*_WRITE, *_ROYALTY_OWN],
+    EDITOR: [*_DESK, *_ROYALTY_OWN],
     # Publishing by the secretariat is a SiteSettings switch, not a permission: the chiefs
     # turn it on and off without touching groups (see workflow.may_publish).
     SECRETARY: [
@@ -49,15 +71,18 @@ GROUPS: dict[str, list[str]] = {
         "change_websitelink",
         "view_websitelink",
         "view_sitesettings",
+        *_ROYALTY_GRADE,
+        *_ROYALTY_OWN,
     ],  # fmt: skip
-    DEPUTY_CHIEF: _CHIEF,
-    CHIEF: _CHIEF,
+    DEPUTY_CHIEF: [*_CHIEF, *_ROYALTY_DEPUTY, *_ROYALTY_OWN],
+    CHIEF: [*_CHIEF, *_ROYALTY_CHIEF, *_ROYALTY_OWN],
     MODERATOR: [*_MODERATE, "view_moderationword", "add_moderationword", "change_moderationword"],
+    ACCOUNTANT: _ACCOUNTANT,
 }
 
 
 def sync_groups(**_kwargs) -> None:
-    """Create the six groups and give each exactly its permissions."""
+    """Create the newsroom's groups and give each exactly its permissions."""
     wanted = {code for codes in GROUPS.values() for code in codes}
     perms = {
         p.codename: p

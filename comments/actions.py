@@ -11,14 +11,16 @@ import ipaddress
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.core import signing
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from articles.models import SiteSettings
 from articles.vietnamese import nfc
 from comments.flood import check_flood
-from comments.models import Comment
-from comments.notify import notify_moderators
+from comments.models import BlockedSender, Comment
+from comments.notify import notify_moderators, notify_reader, send_private_note
 from comments.rules import Submission, evaluate
 from comments.signals import comments_changed
 from comments.text import clean_text, content_hash, is_blank
@@ -59,8 +61,12 @@ def submit_comment(article, sub: Submission, *, now: datetime | None = None) -> 
     Spam is stored too: nothing a reader sends is silently lost."""
     now = now or timezone.now()
     sub.ip = _valid_ip(sub.ip)
-    check_flood(sub.ip, sub.email)
+    check_flood(sub.ip, sub.email, sub.browser)
     verdict = evaluate(article, sub, now=now)
+    if is_blocked(sub.email, sub.ip, now=now):
+        # Kept like any spam, and the sender is thanked like anyone: they are not told.
+        verdict.status, verdict.reason = Status.SPAM, Comment.HoldReason.BLOCKED
+        verdict.details.insert(0, "người gửi bị chặn")
     comment = Comment(
         article=article,
         name=sub.name,
@@ -73,6 +79,7 @@ def submit_comment(article, sub: Submission, *, now: datetime | None = None) -> 
         ip_address=sub.ip,
         user_agent=clean_text(sub.user_agent)[:300],
         moderated_at=now if verdict.status == Status.APPROVED else None,
+        notify_reply=sub.notify,
     )
     with transaction.atomic():
         comment.save()
@@ -169,16 +176,43 @@ DECISIONS = {"approve": approve, "reject": reject, "spam": mark_spam}
 BULK_DECISIONS = {"approve": approve_many, "reject": reject_many, "spam": mark_spam_many}
 
 
+class ReplyRefused(ValueError):
+    """A public reply would publish a comment the newsroom turned down."""
+
+    MESSAGE = (
+        "Không thể trả lời công khai phản hồi đã bị từ chối hoặc là thư rác: trả lời sẽ đăng "
+        "cả phản hồi đó. Bạn có thể gửi thư riêng cho bạn đọc thay vào đó."
+    )
+
+    def __init__(self):
+        super().__init__(self.MESSAGE)
+
+
+def reply_parent(comment: Comment) -> Comment:
+    """A reply to a reply answers the reader's comment it hangs under."""
+    return comment.parent if comment.parent_id else comment
+
+
+def can_reply(comment: Comment) -> bool:
+    """A public reply never changes a rejected or spam comment's status."""
+    return reply_parent(comment).status in (Status.PENDING, Status.APPROVED)
+
+
 def reply(comment: Comment, user, content: str) -> Comment:
     """The newsroom answers under a reader's comment ("Tòa soạn trả lời"), published at
-    once. Replying to a pending comment approves it, or the answer would hang in the air;
-    replying to a reply answers the reader's comment it hangs under."""
-    parent = comment.parent if comment.parent_id else comment
+    once. Replying to a pending comment approves it (the button says so), or the answer
+    would hang in the air; a rejected or spam comment is never published by a reply:
+    ReplyRefused (private_note writes to the reader instead). A reader who asked to be told
+    gets one email (notify.notify_reader), after commit."""
+    parent = reply_parent(comment)
     content = clean_text(content, multiline=True)
     if is_blank(content):
         raise ValueError("empty reply")
     with transaction.atomic():
-        if parent.status != Status.APPROVED:
+        parent = Comment.objects.select_for_update().get(pk=parent.pk)
+        if not can_reply(parent):
+            raise ReplyRefused
+        if parent.status == Status.PENDING:
             approve(parent, user)
         now = timezone.now()
         answer = Comment.objects.create(
@@ -195,4 +229,106 @@ def reply(comment: Comment, user, content: str) -> Comment:
             moderated_at=now,
         )
         _changed({parent.article_id})
+        if parent.notify_reply and parent.reply_notified_at is None:
+            transaction.on_commit(lambda: notify_reader(parent.pk, answer.pk))
     return answer
+
+
+def private_note(comment: Comment, user, content: str) -> bool:
+    """Write to the reader by email instead of answering in public; the comment's status
+    stays what it is. False when the mail could not be sent."""
+    content = clean_text(content, multiline=True)
+    if is_blank(content):
+        raise ValueError("empty note")
+    return send_private_note(reply_parent(comment), content)
+
+
+def save_edit(comment: Comment, content: str) -> Comment:
+    """A moderator's light edit from the queue row; the reader's own words are kept."""
+    content = clean_text(content, multiline=True)
+    if is_blank(content):
+        raise ValueError("empty content")
+    with transaction.atomic():
+        edit(comment, content)
+        comment.content_hash = content_hash(comment.content)
+        comment.save(update_fields=["content", "original_content", "content_hash"])
+        if comment.status == Status.APPROVED:
+            _changed({comment.article_id})
+    return comment
+
+
+# -- undo ----------------------------------------------------------------------------------
+
+UNDO_SECONDS = 60
+_UNDO_SALT = "comments.undo"
+
+
+def undo_token(comment: Comment, before: dict, user) -> str:
+    """What a decision changed, signed, for the moderator who made it, for a minute."""
+    return signing.dumps({"pk": comment.pk, "user": user.pk, **before}, salt=_UNDO_SALT)
+
+
+def snapshot(comment: Comment) -> dict:
+    at = comment.moderated_at
+    return {
+        "status": comment.status,
+        "by": comment.moderated_by_id,
+        "at": at.isoformat() if at else None,
+    }
+
+
+def undo(token: str, user) -> Comment:
+    """Put a comment back as it was before this user's decision. Raises ValueError for a
+    token that is forged, someone else's, or older than UNDO_SECONDS."""
+    try:
+        data = signing.loads(token, salt=_UNDO_SALT, max_age=UNDO_SECONDS)
+    except signing.BadSignature as error:
+        raise ValueError("undo expired") from error
+    if data.get("user") != user.pk or data.get("status") not in Status.values:
+        raise ValueError("not yours")
+    with transaction.atomic():
+        comment = Comment.objects.select_for_update().get(pk=data["pk"])
+        comment.status = data["status"]
+        comment.moderated_by_id = data["by"]
+        comment.moderated_at = datetime.fromisoformat(data["at"]) if data["at"] else None
+        comment.save(update_fields=["status", "moderated_by", "moderated_at"])
+        _changed({comment.article_id})
+    return comment
+
+
+# -- ban and hide --------------------------------------------------------------------------
+
+
+def is_blocked(email: str, ip: str | None, *, now: datetime | None = None) -> bool:
+    now = now or timezone.now()
+    match = Q(email=(email or "").strip().lower())
+    if ip:
+        match |= Q(ip_address=ip, ip_until__gt=now)
+    return BlockedSender.objects.filter(match).exists()
+
+
+def ban(comment: Comment, user, *, ip_hours: int = 0, reason: str = "") -> int:
+    """Block this comment's sender (email; optionally its IP for ip_hours) and reject every
+    comment of theirs still pending, this one included. Returns how many were rejected."""
+    now = timezone.now()
+    with transaction.atomic():
+        block, _created = BlockedSender.objects.get_or_create(
+            email=comment.email, defaults={"comment": comment}
+        )
+        block.comment = comment
+        block.created_by = user if getattr(user, "pk", None) else None
+        block.reason = clean_text(reason)[:300]
+        if ip_hours and comment.ip_address:
+            block.ip_address = comment.ip_address
+            block.ip_until = now + timedelta(hours=ip_hours)
+        block.save()
+        pending = Comment.objects.pending().filter(email=comment.email, is_newsroom_reply=False)
+        rejected = reject_many(pending, user)
+        if comment.status == Status.APPROVED:  # the one in hand goes down too
+            reject(comment, user)
+            rejected += 1
+    return rejected
+
+
+def lift_block(block: BlockedSender) -> None:
+    block.delete()

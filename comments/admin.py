@@ -8,32 +8,39 @@ under their own article."""
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.models import CHANGE, LogEntry
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
-from django.http import HttpResponseNotAllowed, HttpResponseRedirect
-from django.shortcuts import get_object_or_404
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.html import format_html, format_html_join
-from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.http import urlencode
 from django.utils.text import Truncator
 
 from articles.admin import desk
 from articles.vietnamese import fold, short_datetime
 from comments import actions
-from comments.models import Comment, ModerationWord
+from comments.models import BlockedSender, Comment, ModerationWord
+from comments.queue import DECISION_LABELS, QueueViews, reply_label, status_text
 
 Status = Comment.Status
 
-DECISION_LABELS = {
-    "approve": ("Duyệt", "Đã duyệt"),
-    "reject": ("Từ chối", "Đã từ chối"),
-    "spam": ("Thư rác", "Đã đánh dấu thư rác"),
-}
+
+class QueueFilterTemplate:
+    """The queue's filters say "Theo …" (Django's Vietnamese has "Bởi …")."""
+
+    template = "admin/comments/comment/filter.html"
 
 
-class StatusFilter(admin.SimpleListFilter):
+class ReasonFilter(QueueFilterTemplate, admin.ChoicesFieldListFilter):
+    pass
+
+
+class ArticleFilter(QueueFilterTemplate, admin.RelatedOnlyFieldListFilter):
+    pass
+
+
+class StatusFilter(QueueFilterTemplate, admin.SimpleListFilter):
     """Like a choices filter, but with no parameter the queue shows what needs a decision."""
 
     title = "trạng thái"
@@ -79,9 +86,26 @@ class CommentAdminForm(forms.ModelForm):
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="Đăng ngay dưới phản hồi này, ký tên “Tòa soạn”. Nếu phản hồi đang chờ, "
-        "trả lời cũng duyệt nó.",
+        help_text="Đăng ngay dưới phản hồi này, ký tên “Tòa soạn”.",
     )
+
+    PENDING_HELP = (
+        "Đăng ngay dưới phản hồi này, ký tên “Tòa soạn”. Trả lời cũng duyệt phản hồi này."
+    )
+    PRIVATE_HELP = (
+        "Phản hồi này không được đăng: trả lời công khai sẽ đăng nó, nên nội dung bạn viết ở "
+        "đây được gửi riêng tới email của bạn đọc, không hiện trên trang."
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A public reply never publishes a rejected or spam comment: it becomes a private note.
+        self.private = bool(self.instance.pk) and not actions.can_reply(self.instance)
+        field = self.fields["reply"]
+        if self.private:
+            field.label, field.help_text = "Thư riêng cho bạn đọc", self.PRIVATE_HELP
+        elif self.instance.status == Status.PENDING:
+            field.label, field.help_text = "Tòa soạn trả lời (và duyệt)", self.PENDING_HELP
 
     class Meta:
         model = Comment
@@ -92,11 +116,11 @@ class CommentAdminForm(forms.ModelForm):
 
 
 @admin.register(Comment)
-class CommentAdmin(admin.ModelAdmin):
+class CommentAdmin(QueueViews, admin.ModelAdmin):
     form = CommentAdminForm
     list_display = ["summary", "article_link", "reason", "history", "sent", "status_label"]
     list_display_links = ["summary"]
-    list_filter = [StatusFilter, "hold_reason", ("article", admin.RelatedOnlyFieldListFilter)]
+    list_filter = [StatusFilter, ("hold_reason", ReasonFilter), ("article", ArticleFilter)]
     search_fields = ["name", "email", "content"]
     ordering = ["-created_at", "-pk"]
     list_per_page = 50
@@ -128,6 +152,7 @@ class CommentAdmin(admin.ModelAdmin):
 
     class Media:
         css = {"all": ["admin-newsroom/newsroom.css"]}
+        js = ["admin-newsroom/queue.js"]
 
     # -- permissions -------------------------------------------------------------------
 
@@ -167,11 +192,26 @@ class CommentAdmin(admin.ModelAdmin):
         return [*columns, "buttons"] if self.can_moderate(request) else columns
 
     def changelist_view(self, request, extra_context=None):
+        pending = actions.pending_count()
         extra_context = {
-            "title": f"Phản hồi của bạn đọc — {actions.pending_count()} chờ duyệt",
+            "title": f"Phản hồi của bạn đọc — {pending} chờ duyệt",
+            "pending": pending,
+            "can_moderate": self.can_moderate(request),
             **(extra_context or {}),
         }
         return super().changelist_view(request, extra_context)
+
+    @admin.display(
+        description=format_html(
+            '<input type="checkbox" id="action-toggle" aria-label="{}">',
+            "Chọn mọi phản hồi trên trang",
+        )
+    )
+    def action_checkbox(self, obj):
+        """Django's checkbox, with its screen-reader label in Vietnamese."""
+        attrs = {"class": "action-select", "aria-label": f"Chọn phản hồi của {obj.name}"}
+        checkbox = forms.CheckboxInput(attrs, lambda value: False)
+        return checkbox.render(ACTION_CHECKBOX_NAME, str(obj.pk))
 
     @admin.display(description="Phản hồi")
     def summary(self, obj):
@@ -229,33 +269,51 @@ class CommentAdmin(admin.ModelAdmin):
 
     @admin.display(description="Trạng thái", ordering="status")
     def status_label(self, obj):
-        who = ""
-        if obj.moderated_at:
-            by = obj.moderated_by.get_username() if obj.moderated_by_id else "tự động"
-            who = f" ({by}, {short_datetime(obj.moderated_at)})"
-        return f"{obj.get_status_display()}{who}"
+        return format_html("<span data-status-label>{}</span>", status_text(obj))
 
     @admin.display(description="Xử lý")
     def buttons(self, obj):
         """Buttons inside the changelist form, which already carries the CSRF token;
-        formaction sends just this row's decision to its own small POST view."""
-        return format_html_join(
-            " ",
-            '<button type="submit" class="button comment-{}" formaction="{}" '
-            'formmethod="post"{}>{}</button>',
+        formaction sends just this row's decision to its own small POST view. Reply and
+        edit open the change form without JavaScript and an inline box with it (queue.js)."""
+        decisions = format_html_join(
+            "",
+            '<button type="submit" class="button comment-{}" formaction="{}" formmethod="post" '
+            'data-decision="{}" aria-keyshortcuts="{}"{}>{}</button>',
             (
                 (
                     decision,
                     reverse(f"admin:comments_comment_{decision}", args=[obj.pk]),
+                    decision,
+                    key,
                     " disabled" if obj.status == status else "",
                     label,
                 )
-                for decision, status, label in (
-                    ("approve", Status.APPROVED, "Duyệt"),
-                    ("reject", Status.REJECTED, "Từ chối"),
-                    ("spam", Status.SPAM, "Thư rác"),
+                for decision, status, label, key in (
+                    ("approve", Status.APPROVED, "Duyệt", "a"),
+                    ("reject", Status.REJECTED, "Từ chối", "r"),
+                    ("spam", Status.SPAM, "Thư rác", "s"),
                 )
             ),
+        )
+        change = reverse("admin:comments_comment_change", args=[obj.pk])
+        return format_html(
+            '<div class="comment-actions" data-comment="{}" data-status="{}" data-content="{}" '
+            'data-reply-url="{}" data-edit-url="{}">{}'
+            '<a class="button comment-reply" href="{}#id_reply" data-inline="reply">{}</a>'
+            '<a class="button comment-edit" href="{}" data-inline="edit" '
+            'aria-keyshortcuts="e">Sửa</a>'
+            '<a class="button comment-ban" href="{}">Chặn</a></div>',
+            obj.pk,
+            obj.status,
+            obj.content,
+            reverse("admin:comments_comment_reply", args=[obj.pk]),
+            reverse("admin:comments_comment_edit", args=[obj.pk]),
+            decisions,
+            change,
+            reply_label(obj),
+            change,
+            reverse("admin:comments_comment_ban", args=[obj.pk]),
         )
 
     # -- the change form -------------------------------------------------------------------
@@ -278,8 +336,19 @@ class CommentAdmin(admin.ModelAdmin):
         decision = next((d for d in actions.DECISIONS if f"_{d}" in request.POST), None)
         if decision:
             actions.DECISIONS[decision](obj, request.user)
-        if form.cleaned_data.get("reply", "").strip():
-            actions.reply(obj, request.user, form.cleaned_data["reply"])
+        text = form.cleaned_data.get("reply", "")
+        if not text.strip():
+            return
+        if form.private:
+            if actions.private_note(obj, request.user, text):
+                self.message_user(request, f"Đã gửi thư riêng cho {obj.email}.", messages.SUCCESS)
+            else:
+                self.message_user(request, "Chưa gửi được thư riêng.", messages.ERROR)
+            return
+        try:
+            actions.reply(obj, request.user, text)
+        except actions.ReplyRefused as refused:  # e.g. "Lưu và từ chối" with a reply typed
+            self.message_user(request, f"Trả lời chưa được đăng. {refused}", messages.WARNING)
 
     def construct_change_message(self, request, form, formsets, add=False):
         message = super().construct_change_message(request, form, formsets, add)
@@ -287,44 +356,14 @@ class CommentAdmin(admin.ModelAdmin):
         if decision:
             message.append({"changed": {"fields": [DECISION_LABELS[decision][1]]}})
         if form.cleaned_data.get("reply", "").strip():
-            message.append({"added": {"name": "trả lời", "object": "Tòa soạn"}})
+            name = "thư riêng" if form.private else "trả lời"
+            message.append({"added": {"name": name, "object": "Tòa soạn"}})
         return message
 
-    # -- one-click decisions ---------------------------------------------------------------
+    # -- row actions (comments/queue.py) ---------------------------------------------------
 
     def get_urls(self):
-        own = [
-            path(
-                f"<int:pk>/{decision}/",
-                self.admin_site.admin_view(self.decision_view),
-                {"decision": decision},
-                name=f"comments_comment_{decision}",
-            )
-            for decision in actions.DECISIONS
-        ]
-        return own + super().get_urls()
-
-    def decision_view(self, request, pk, decision):
-        """POST only, CSRF-checked by the middleware and admin_view; back to where the
-        moderator was."""
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
-        if not self.can_moderate(request):
-            raise PermissionDenied
-        comment = get_object_or_404(Comment, pk=pk)
-        actions.DECISIONS[decision](comment, request.user)
-        label, done = DECISION_LABELS[decision]
-        self.log_change(request, comment, [{"changed": {"fields": [done]}}])
-        self.message_user(request, f"{done} phản hồi của “{comment.name}”.", messages.SUCCESS)
-        return HttpResponseRedirect(self._back(request))
-
-    def _back(self, request) -> str:
-        back = request.META.get("HTTP_REFERER", "")
-        if back and url_has_allowed_host_and_scheme(
-            back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-        ):
-            return back
-        return reverse("admin:comments_comment_changelist")
+        return self.queue_urls() + super().get_urls()
 
     # -- bulk actions --------------------------------------------------------------------
 
@@ -374,6 +413,52 @@ class ModerationWordAdmin(admin.ModelAdmin):
     list_display = ["word", "action"]
     list_filter = ["action"]
     search_fields = ["word"]
+
+
+@admin.register(BlockedSender)
+class BlockedSenderAdmin(admin.ModelAdmin):
+    """The block list: who is blocked, by whom and why; lifting a block is deleting it."""
+
+    list_display = ["email", "ip_shown", "reason", "created_by", "created_at"]
+    search_fields = ["email", "ip_address", "reason"]
+    list_select_related = ["created_by"]
+    readonly_fields = ["email", "ip_address", "ip_until", "comment", "created_by", "created_at"]
+    fields = [*readonly_fields, "reason"]
+    actions = ["lift_selected"]
+
+    def has_module_permission(self, request):
+        return actions.can_moderate(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return actions.can_moderate(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return actions.can_moderate(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return actions.can_moderate(request.user)
+
+    def has_add_permission(self, request):
+        return False  # blocks are made from a comment ("Chặn" in the queue)
+
+    def get_actions(self, request):
+        found = super().get_actions(request)
+        found.pop("delete_selected", None)
+        return found
+
+    @admin.display(description="IP bị chặn đến")
+    def ip_shown(self, obj):
+        if not obj.ip_address or not obj.ip_until:
+            return "—"
+        return f"{obj.ip_address} ({short_datetime(obj.ip_until)})"
+
+    @admin.action(description="Gỡ chặn những người đã chọn")
+    def lift_selected(self, request, queryset):
+        rows = list(queryset)
+        self.log_deletions(request, rows)
+        for block in rows:
+            actions.lift_block(block)
+        self.message_user(request, f"Đã gỡ chặn {len(rows)} người gửi.", messages.SUCCESS)
 
 
 def pending_comments(user) -> dict | None:

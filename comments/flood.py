@@ -14,7 +14,7 @@ FLOOD_MESSAGE = (
 
 
 class Flooded(Exception):
-    """Too many posts from one IP or one email: the view answers 429."""
+    """Too many posts from one email, one browser or one IP: the view answers 429."""
 
 
 def _bump(key: str, seconds: int) -> int:
@@ -28,15 +28,22 @@ def _bump(key: str, seconds: int) -> int:
         return 1
 
 
-def check_flood(ip: str | None, email: str) -> None:
-    """Count this post against its IP and its email; raise Flooded past any limit. Refused
+def check_flood(ip: str | None, email: str, browser: str = "") -> None:
+    """Count this post against its email, its browser and its IP; raise Flooded past any
+    limit. Email and browser stand for one reader and have tight limits; an IP may be a
+    carrier's address shared by many readers, so its limit only stops a burst. Refused
     posts count too, so a script that keeps trying stays refused for the window."""
     over = False
-    for kind, value in (("ip", ip), ("email", email)):
+    tight = rule("FLOOD_LIMITS")
+    for kind, value, limits in (
+        ("email", email, tight),
+        ("browser", browser, tight),
+        ("ip", ip, rule("IP_FLOOD_LIMITS")),
+    ):
         if not value:
             continue
         digest = hashlib.sha256(value.encode()).hexdigest()[:32]
-        for seconds, allowed in rule("FLOOD_LIMITS"):
+        for seconds, allowed in limits:
             if _bump(f"comments:flood:{kind}:{seconds}:{digest}", seconds) > allowed:
                 over = True
     if over:

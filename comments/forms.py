@@ -7,7 +7,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from comments.actions import comments_open
 from comments.rules import Submission
 from comments.text import clean_text, is_blank
-from comments.tokens import form_token, token_time
+from comments.tokens import browser_id, form_token, token_time
 
 NAME_MAX = 100
 EMAIL_MAX = 254
@@ -60,8 +60,10 @@ class CommentForm(forms.Form):
         label="Nội dung", max_length=CONTENT_MAX, multiline=True, widget=forms.Textarea,
         error_messages=_messages("nội dung", CONTENT_MAX),
     )  # fmt: skip
+    notify = forms.BooleanField(label="Báo cho tôi khi Tòa soạn trả lời", required=False)
     # Plain Fields: hidden values are read leniently and never produce a field error.
     website = forms.Field(required=False)
+    browser = forms.Field(required=False)  # site.js: this browser's signed id (tokens.py)
     token = forms.Field(required=False)
     shown_at = forms.Field(required=False)
     sent_at = forms.Field(required=False)
@@ -106,6 +108,8 @@ class CommentForm(forms.Form):
             sent_at_ms=_int_or_none(data.get("sent_at")),
             ip=ip,
             user_agent=user_agent or "",
+            browser=browser_id(data.get("browser")),
+            notify=bool(data.get("notify")),
         )
 
     # -- rendering ---------------------------------------------------------------------
@@ -114,13 +118,14 @@ class CommentForm(forms.Form):
         """What to put back in the fields: the reader's text, cleaned of control characters
         but otherwise as typed, whether it validated or not."""
         if not self.is_bound:
-            return {"name": "", "email": "", "content": "", "shown_at": ""}
+            return {"name": "", "email": "", "content": "", "shown_at": "", "notify": False}
         raw = {key: self.data.get(key, "") for key in ("name", "email", "content", "shown_at")}
         return {
             "name": clean_text(raw["name"]),
             "email": clean_text(raw["email"]),
             "content": clean_text(raw["content"], multiline=True),
             "shown_at": str(_int_or_none(raw["shown_at"]) or ""),
+            "notify": bool(self.data.get("notify")),
         }
 
     def token_value(self) -> str:

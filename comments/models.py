@@ -35,6 +35,7 @@ class Comment(NormalizedModel):
         NO_DIACRITICS = "no_diacritics", "Viết không dấu"
         FIRST_TIME = "first_time", "Người gửi lần đầu"
         MODERATION = "moderation", "Chờ kiểm duyệt"
+        BLOCKED = "blocked", "Người gửi bị chặn"
 
     article = models.ForeignKey(
         "articles.Article", verbose_name="bài viết", on_delete=models.CASCADE,
@@ -69,6 +70,8 @@ class Comment(NormalizedModel):
         on_delete=models.SET_NULL, related_name="+",
     )  # fmt: skip
     moderated_at = models.DateTimeField("duyệt lúc", null=True, blank=True)
+    notify_reply = models.BooleanField("báo khi tòa soạn trả lời", default=False)
+    reply_notified_at = models.DateTimeField("đã báo lúc", null=True, blank=True)
 
     objects = CommentQuerySet.as_manager()
 
@@ -117,3 +120,39 @@ class ModerationWord(NormalizedModel):
 
     def __str__(self):
         return self.word
+
+
+class BlockedSender(models.Model):
+    """A commenter the moderators blocked: their email for good (until lifted), and
+    optionally their IP until a set time. Their comments are stored as spam and they get
+    the same thank-you as anyone (comments.actions.submit_comment)."""
+
+    email = models.EmailField("email", max_length=254, unique=True)
+    ip_address = models.GenericIPAddressField("IP", null=True, blank=True)
+    ip_until = models.DateTimeField("chặn IP đến", null=True, blank=True)
+    reason = models.CharField("lý do", max_length=300, blank=True)
+    comment = models.ForeignKey(
+        Comment, verbose_name="từ phản hồi", null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )  # fmt: skip
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="người chặn", null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )  # fmt: skip
+    created_at = models.DateTimeField("chặn lúc", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "người gửi bị chặn"
+        verbose_name_plural = "người gửi bị chặn"
+        ordering = ["-created_at"]
+        indexes = [
+            # submit_comment's check of a sender's IP while its block lasts
+            models.Index(fields=["ip_address", "ip_until"], name="blockedsender_ip_idx"),
+        ]
+
+    def __str__(self):
+        return self.email
+
+    def save(self, *args, **kwargs):
+        self.email = (self.email or "").strip().lower()
+        super().save(*args, **kwargs)

@@ -26,7 +26,9 @@ DEFAULTS = {
     "MIN_SECONDS": 3,  # sent sooner than this after the form was shown: spam
     "MAX_FORM_AGE": 24 * 3600,  # a form token older than this: spam
     "MAX_LINKS": 2,  # this many links or more: hold
-    "FLOOD_LIMITS": ((15, 1), (600, 5)),  # (seconds, posts allowed) per IP and per email
+    "FLOOD_LIMITS": ((15, 1), (600, 5)),  # (seconds, posts allowed) per email and per browser
+    # Per IP only a burst guard: mobile carriers put many readers behind one address (CGNAT).
+    "IP_FLOOD_LIMITS": ((600, 30),),
     "NOTIFY_EVERY": 300,  # at most one "new comments" email to moderators per 5 minutes
 }
 
@@ -48,6 +50,8 @@ class Submission:
     sent_at_ms: int | None = None  # reader's clock when Gửi was pressed (site.js)
     ip: str | None = None
     user_agent: str = ""
+    browser: str = ""  # the browser's own id from its signed token (comments.tokens)
+    notify: bool = False  # "Báo cho tôi khi Tòa soạn trả lời"
 
 
 @dataclass

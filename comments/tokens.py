@@ -14,6 +14,8 @@ cross-site post would achieve nothing a reader could not do by hand anyway.
 Page caches must live well under MAX_FORM_AGE, or every reader's post would look stale.
 """
 
+import secrets
+
 from django.core import signing
 
 _FORM_SALT = "articles.comment-form"  # unchanged since the move: tokens in cached pages stay valid
@@ -36,3 +38,46 @@ def token_time(token, article) -> float | None:
     if value != str(article.pk):
         return None
     return float(signing.b62_decode(token.rsplit(signer.sep, 2)[-2]))
+
+
+# -- the browser token -------------------------------------------------------------------
+# Flood control counts posts per reader, not per IP (many readers share a carrier's
+# address). A reader is their email and their browser: site.js asks browser_token_view
+# (never cached, no cookie) once for a random id signed with SECRET_KEY, keeps it in
+# localStorage and sends it with the form. Cached pages stay the same for everyone.
+
+_BROWSER_SALT = "comments.browser"
+BROWSER_TOKEN_AGE = 365 * 24 * 3600
+
+
+def browser_token() -> str:
+    return signing.TimestampSigner(salt=_BROWSER_SALT).sign(secrets.token_hex(16))
+
+
+def browser_id(token) -> str:
+    """The browser's id from its token, or "" for a missing, forged or expired one."""
+    if not isinstance(token, str) or not token or len(token) > 200:
+        return ""
+    try:
+        return signing.TimestampSigner(salt=_BROWSER_SALT).unsign(token, max_age=BROWSER_TOKEN_AGE)
+    except signing.BadSignature:
+        return ""
+
+
+# -- the reader's unsubscribe link -----------------------------------------------------------
+
+_UNSUBSCRIBE_SALT = "comments.unsubscribe"
+
+
+def unsubscribe_token(email: str) -> str:
+    return signing.dumps(email, salt=_UNSUBSCRIBE_SALT)
+
+
+def unsubscribe_email(token) -> str:
+    if not isinstance(token, str) or not token or len(token) > 400:
+        return ""
+    try:
+        email = signing.loads(token, salt=_UNSUBSCRIBE_SALT)
+    except signing.BadSignature:
+        return ""
+    return email if isinstance(email, str) else ""

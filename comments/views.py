@@ -1,17 +1,20 @@
 """The reader's comment form, posted from an article page."""
 
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.cache import add_never_cache_headers
+from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from articles.http import client_ip, is_same_origin
 from articles.public import article_context, load_article
 from comments import actions
 from comments.flood import FLOOD_MESSAGE, Flooded
 from comments.forms import CommentForm
+from comments.notify import unsubscribe
 from comments.rules import rule
+from comments.tokens import browser_token, unsubscribe_email
 
 
 @csrf_exempt  # cached pages carry no CSRF cookie: Origin + a signed form token instead
@@ -42,3 +45,26 @@ def _comment_page(request, article, form, status):
     if status == 429:
         response["Retry-After"] = str(rule("FLOOD_LIMITS")[0][0])
     return response
+
+
+@never_cache
+@require_GET
+def browser_token_view(request):
+    """A fresh signed browser id for site.js to keep (tokens.browser_token). No cookie:
+    reader pages stay cacheable and this answer is never stored."""
+    return JsonResponse({"token": browser_token()})
+
+
+@csrf_exempt  # mail clients' one-click (RFC 8058) POST carries no cookie; the token is signed
+@never_cache
+@require_http_methods(["GET", "POST"])
+def unsubscribe_view(request, token):
+    """The reply e-mail's unsubscribe link: a page with one button (link checkers that
+    follow GETs unsubscribe nobody), and the POST that does it."""
+    email = unsubscribe_email(token)
+    if not email:
+        raise Http404("Liên kết không hợp lệ.")
+    done = request.method == "POST"
+    if done:
+        unsubscribe(email)
+    return render(request, "comments/unsubscribe.html", {"email": email, "done": done})

@@ -59,3 +59,22 @@ def test_passwords_printed_only_in_debug(settings, capsys):
     settings.DEBUG = False
     call_command("seed_demo")
     assert "demo-" not in capsys.readouterr().out
+
+
+def test_demo_royalties_last_month_approved_this_month_in_grading():
+    import datetime
+
+    from django.utils import timezone
+
+    from articles.models import Contributor, RoyaltyGrade, RoyaltyPeriod
+
+    call_command("seed_demo")
+    this_month = timezone.localdate().replace(day=1)
+    last_month = (this_month - datetime.timedelta(days=1)).replace(day=1)
+    last = RoyaltyPeriod.objects.get(month=last_month)
+    assert last.status == RoyaltyPeriod.Status.APPROVED and last.grades.count() >= 10
+    assert last.budget >= sum(last.grades.filter(excluded=False).values_list("amount", flat=True))
+    assert RoyaltyPeriod.objects.get(month=this_month).status == RoyaltyPeriod.Status.DRAFT
+    before = (RoyaltyGrade.objects.count(), Contributor.objects.count())
+    call_command("seed_demo")
+    assert (RoyaltyGrade.objects.count(), Contributor.objects.count()) == before

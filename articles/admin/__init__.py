@@ -7,3 +7,7 @@ website links; comments: the comment moderation queue. desk.py (the index's queu
 template library, loaded by the templates that use it."""
 
 from articles.admin import articles, media, site, taxonomy  # noqa: F401
+
+# Nhuận bút (articles/royalties): references, contributors, the monthly sheet.
+from articles.royalties import admin as royalties_admin  # noqa: E402, F401
+from articles.royalties import period_admin  # noqa: E402, F401

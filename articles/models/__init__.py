@@ -11,6 +11,18 @@ from articles.models.article import (
 )
 from articles.models.base import SlugRedirect
 from articles.models.media import Image, Rendition
+from articles.models.royalties import (
+    BaseSalary,
+    BylineOwner,
+    Contributor,
+    MyRoyalty,
+    RoyaltyAllowance,
+    RoyaltyGenre,
+    RoyaltyGrade,
+    RoyaltyLog,
+    RoyaltyPeriod,
+    TaxRule,
+)
 from articles.models.site import SiteSettings, WebsiteLink, absolute_url
 from articles.models.taxonomy import Byline, Category, Topic
 
@@ -21,13 +33,23 @@ __all__ = [
     "ArticleRevision",
     "ArticleTransition",
     "ArticleView",
+    "BaseSalary",
     "BodyField",
     "Byline",
+    "BylineOwner",
     "Category",
+    "Contributor",
     "Image",
+    "MyRoyalty",
     "Rendition",
+    "RoyaltyAllowance",
+    "RoyaltyGenre",
+    "RoyaltyGrade",
+    "RoyaltyLog",
+    "RoyaltyPeriod",
     "SiteSettings",
     "SlugRedirect",
+    "TaxRule",
     "Topic",
     "WebsiteLink",
     "absolute_url",

@@ -38,9 +38,32 @@
   // Comment form: stamp when the form was shown and when it was sent, both by the reader's
   // clock so skew cancels out (see comments/rules.py). A form re-shown with an error
   // keeps its first stamp. A second click while the first post is on its way is ignored.
+  // The browser's own signed id (comments/tokens.py) lets flood control count posts per
+  // reader rather than per IP: asked once, kept in localStorage, sent with the form.
+  var BROWSER_KEY = "toasoan.browser";
+  function storedBrowser() {
+    try { return window.localStorage.getItem(BROWSER_KEY) || ""; } catch (e) { return ""; }
+  }
+  function fillBrowser(form) {
+    var field = form.querySelector("input[name=browser]");
+    var url = form.getAttribute("data-browser-token-url");
+    if (!field || !url) return;
+    field.value = storedBrowser();
+    if (field.value || !window.fetch) return;
+    fetch(url, { credentials: "omit", headers: { Accept: "application/json" } })
+      .then(function (response) { return response.ok ? response.json() : null; })
+      .then(function (data) {
+        if (!data || !data.token) return;
+        field.value = data.token;
+        try { window.localStorage.setItem(BROWSER_KEY, data.token); } catch (e) { /* private mode */ }
+      })
+      .catch(function () { /* flood control falls back to email and IP */ });
+  }
+
   document.querySelectorAll("[data-comment-form]").forEach(function (form) {
     var shown = form.querySelector("input[name=shown_at]");
     if (shown && !shown.value) shown.value = String(Date.now());
+    fillBrowser(form);
     form.addEventListener("submit", function (event) {
       if (form.getAttribute("data-sending")) {
         event.preventDefault();

@@ -296,9 +296,12 @@ def test_an_article_goes_from_the_reporter_through_the_desk_to_readers(
         box = row.get_by_role("button", name=decision, exact=True).bounding_box()
         assert box["x"] + box["width"] <= right, decision
     shot(moderator, "4a-moderator-queue")
-    with moderator.expect_navigation():
-        row.get_by_role("button", name="Duyệt", exact=True).click()
-    expect(moderator.locator(".messagelist .success")).to_contain_text("Đã duyệt")
+    # Decided in place (queue.js): the row says so, the count drops, no page load.
+    row.get_by_role("button", name="Duyệt", exact=True).click()
+    expect(moderator.locator("[data-queue-status]")).to_contain_text("Đã duyệt")
+    expect(row.locator("[data-status-label]")).to_contain_text("Đã duyệt")
+    expect(moderator.locator("h1")).to_contain_text("0 chờ duyệt")
+    moderator.reload()
     expect(moderator.locator("#result_list", has_text=COMMENT)).to_have_count(0)  # queue empty
     shot(moderator, "4b-moderator-approved")
     comment.refresh_from_db()

@@ -29,6 +29,7 @@ from articles.models import (
     Topic,
     WebsiteLink,
 )
+from articles.royalties import demo as royalties_demo
 from articles.vietnamese import vn_slugify
 from comments.models import Comment, ModerationWord
 from demo.pictures import draw_picture
@@ -49,6 +50,7 @@ STAFF = [
     ("photongbientap", "Phó Tổng biên tập", "Phương", "Vy", roles.DEPUTY_CHIEF),
     ("tongbientap", "Tổng biên tập", "Đăng", "Khoa", roles.CHIEF),
     ("kiemduyet", "Kiểm duyệt viên", "Khánh", "Linh", roles.MODERATOR),
+    ("ketoan", "Kế toán", "Thanh", "Hương", roles.ACCOUNTANT),
 ]
 # Articles that stay in the newsroom instead of going live (title index in load order).
 WORKFLOW_STATES = {
@@ -109,6 +111,7 @@ class Command(BaseCommand):
                 ModerationWord.objects.get_or_create(word=word, action=action)
             users = self.staff()
             created = self.articles(categories, topics, users)
+            royalties_demo.seed(users)
         self.stdout.write(
             f"Dữ liệu mẫu: {Article.objects.count()} bài ({created} bài mới), "
             f"{Category.objects.count()} chuyên mục, {Comment.objects.count()} phản hồi."
