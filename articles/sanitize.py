@@ -27,6 +27,13 @@ ATTRIBUTES = {
     "td": {"colspan", "rowspan"},
 }
 _DIGITS = re.compile(r"^[0-9]{1,12}$")
+# An <img> the filter left with neither a source of ours nor a library id: a foreign picture.
+_BARE_IMG = r'<img(?![^>]*\b(?:src|data-file)=")[^>]*>'
+_BARE_IMG_ALONE = re.compile(rf"<p>\s*(?:{_BARE_IMG}\s*)+</p>|{_BARE_IMG}")
+_FIGURE = re.compile(r"<figure>(.*?)</figure>", re.S)
+_FIGCAPTION = re.compile(r"<figcaption>.*?</figcaption>", re.S)
+# A caption written when the credit still carried its own "Ảnh:" ("(Ảnh: Ảnh: X.T)").
+_DOUBLE_CREDIT = re.compile(r"\(Ảnh:\s*Ảnh\s*:\s*", re.IGNORECASE)
 _SIZES = re.compile(r"^[0-9a-z(),:. %-]{1,200}$")
 
 
@@ -75,9 +82,24 @@ def clean_html(value: str | None) -> str:
     """Return `value` as allowlisted HTML. Idempotent: cleaning clean HTML changes nothing."""
     if not value:
         return ""
-    html = _get_cleaner().clean(nfc(str(value))).strip()
+    html = _without_bare_images(_get_cleaner().clean(nfc(str(value)))).strip()
+    html = _DOUBLE_CREDIT.sub("(Ảnh: ", html)
     # The editor always leaves one empty paragraph in an empty document.
     return "" if html in {"<p></p>", "<p><br></p>"} else html
+
+
+def _without_bare_images(html: str) -> str:
+    """Remove what is left of a foreign picture: the <img> (an image with no source is
+    invalid HTML, and its missing alt fails accessibility checks), the paragraph it stood
+    alone in, and its figure when nothing but a caption remains."""
+    if "<img" not in html:
+        return html
+    html = _BARE_IMG_ALONE.sub("", html)
+
+    def figure(match: re.Match) -> str:
+        return "" if not _FIGCAPTION.sub("", match.group(1)).strip() else match.group(0)
+
+    return _FIGURE.sub(figure, html)
 
 
 def trusted_html(value: str) -> SafeString:

@@ -9,6 +9,8 @@ from django.db import connection
 from django.db.models import QuerySet
 
 SEARCH_CONFIG = "vi_unaccent"  # created by migration 0002 (simple + unaccent)
+# The words as written, tones kept and case folded: ranks what the reader typed first.
+EXACT_CONFIG = "simple"
 
 
 def uses_postgres() -> bool:
@@ -16,19 +18,22 @@ def uses_postgres() -> bool:
     return connection.vendor == "postgresql"
 
 
-def search_vector() -> SearchVector:
+def search_vector(config: str = SEARCH_CONFIG) -> SearchVector:
     """Title weight A, sapo B, body C. to_tsvector skips HTML tags, so the body goes in raw."""
     return (
-        SearchVector("title", weight="A", config=SEARCH_CONFIG)
-        + SearchVector("sapo", weight="B", config=SEARCH_CONFIG)
-        + SearchVector("body", weight="C", config=SEARCH_CONFIG)
+        SearchVector("title", weight="A", config=config)
+        + SearchVector("sapo", weight="B", config=config)
+        + SearchVector("body", weight="C", config=config)
     )
 
 
 def update_search_vectors(rows: QuerySet) -> int:
-    """Refresh search_vector for a queryset of articles, in one UPDATE. Article.save() calls
+    """Refresh search_vector (folded: matching) and search_exact (tones kept: ranking) for a
+    queryset of articles, in one UPDATE. Article.save() calls
     it for one row; bulk importers call it once for many. A no-op (returning 0) on databases
     other than PostgreSQL, where search_text does the work."""
     if not uses_postgres():
         return 0
-    return rows.model.objects.filter(pk__in=rows.values("pk")).update(search_vector=search_vector())
+    return rows.model.objects.filter(pk__in=rows.values("pk")).update(
+        search_vector=search_vector(), search_exact=search_vector(EXACT_CONFIG)
+    )

@@ -307,18 +307,36 @@ def wait_for(url: str, seconds: float = 30) -> None:
 # -- load -----------------------------------------------------------------------------------
 
 
-def wrk(url: str, connections: int, seconds: int, cookie: bool, reconnect: bool = False) -> dict:
-    """One bounded wrk run. `reconnect`: a new connection per request (Connection: close)."""
+CRAWL_STEP = 8_000  # list positions each crawl run may use: more than one run requests
+
+
+def wrk(
+    url: str,
+    connections: int,
+    seconds: int,
+    cookie: bool,
+    reconnect: bool = False,
+    crawl: str = "",
+) -> dict:
+    """One bounded wrk run. `reconnect`: a new connection per request (Connection: close).
+    `crawl`: the file of archive paths; each run starts further down it (crawl.lua)."""
+    threads = min(2, connections)
+    script, env = BENCH / "report.lua", None
+    if crawl:
+        wrk.crawl_runs = getattr(wrk, "crawl_runs", 0) + 1
+        script = BENCH / "crawl.lua"
+        env = {**os.environ, "CRAWL_PATHS": crawl, "CRAWL_THREADS": str(threads),
+               "CRAWL_START": str(wrk.crawl_runs * CRAWL_STEP)}  # fmt: skip
     command = [
-        tool("wrk"), "-t", str(min(2, connections)), "-c", str(connections), "-d", f"{seconds}s",
-        "--timeout", "10s", "-s", str(BENCH / "report.lua"), url,
+        tool("wrk"), "-t", str(threads), "-c", str(connections), "-d", f"{seconds}s",
+        "--timeout", "10s", "-s", str(script), url,
     ]  # fmt: skip
     if cookie:
         command[1:1] = ["-H", f"Cookie: {COOKIE}"]
     if reconnect:
         command[1:1] = ["-H", "Connection: close"]
     output = subprocess.run(
-        command, check=True, text=True, capture_output=True, timeout=seconds + 60
+        command, check=True, text=True, capture_output=True, timeout=seconds + 60, env=env
     ).stdout
     report = json.loads(
         next(line for line in reversed(output.splitlines()) if line.startswith("{"))
@@ -338,6 +356,9 @@ def scenarios(targets: dict, servers: Servers) -> list[dict]:
          "url": proxy + CEILING_PATH, "cookie": False, "expect": None},
         {"key": "article", "name": "article page, uncached (full anatomy)",
          "url": app + article, "cookie": True, "expect": "BYPASS"},
+        {"key": "crawl", "name": "archive crawl: a different article per request, uncached",
+         "url": app + targets["crawl"]["first"], "cookie": True, "expect": "BYPASS",
+         "crawl": targets["crawl"]["file"]},
         {"key": "article_app_cache", "name": "article page from the application's cache",
          "url": app + article, "cookie": False, "expect": "HIT"},
         {"key": "article_micro_cache", "name": "article page through nginx's micro-cache",
@@ -378,13 +399,14 @@ def run_load(scenario: dict, seconds: int, servers: Servers) -> dict:
     other work on the machine disturbs much less), then latency at 4 connections."""
     seen = warm_up(scenario)
     before = servers.cpu_seconds()
-    throughput = wrk(scenario["url"], 16, seconds, scenario["cookie"])
+    crawl = scenario.get("crawl", "")
+    throughput = wrk(scenario["url"], 16, seconds, scenario["cookie"], crawl=crawl)
     after = servers.cpu_seconds()
     used = sum(cpu - before.get(pid, 0.0) for pid, cpu in after.items())
     # A kept-alive connection stays with the gunicorn worker that accepted it, so with only
     # four of them the latency would depend on how they happened to land; a new connection
     # per request goes to whichever worker is free, as many readers' requests do.
-    latency = wrk(scenario["url"], 4, seconds, scenario["cookie"], reconnect=True)
+    latency = wrk(scenario["url"], 4, seconds, scenario["cookie"], reconnect=True, crawl=crawl)
     result = {
         **{k: scenario[k] for k in ("key", "name", "url", "cookie")},
         "cache_header": seen,
@@ -428,6 +450,7 @@ TARGETS = [  # (key, at least this fraction of the ceiling, label)
 ]
 SCALING_KEYS = [
     "article",
+    "crawl",
     "home",
     "category_1",
     "category_50",
@@ -553,6 +576,9 @@ def main():
     site.work.mkdir(parents=True, exist_ok=True)
     data = {"started": started.strftime("%Y-%m-%d %H:%M"), "prepare": site.prepare()}
     data["targets"] = targets = json.loads(site.probe("targets"))
+    crawl_file = site.work / "crawl-paths.txt"
+    targets["crawl"] = {**json.loads(site.probe("crawl", str(crawl_file))), "file": str(crawl_file),
+                        "first": crawl_file.read_text().split("\n", 1)[0]}  # fmt: skip
     log(f"targets: {json.dumps(targets, ensure_ascii=False)}")
     servers = Servers(site, args)
     gunicorn_line = " ".join(servers.gunicorn_command()[1:-2])

@@ -2,6 +2,8 @@
 
     python bench/probe.py targets          JSON: the URLs to load and what is behind them
     python bench/probe.py explain URL...   EXPLAIN ANALYZE of the SQL each page issues
+    python bench/probe.py crawl FILE       the archive's article paths, shuffled, one a line
+    python bench/probe.py profile N        cProfile of N cold article pages (widgets warm)
 
 `explain` renders each page twice with the Django test client and the benchmark's cookie
 (so the page cache is bypassed, as in the "uncached" rows); the queries of the second
@@ -11,6 +13,7 @@ rendering (widgets warm in the cache, as under load) are captured and explained.
 import json
 import math
 import os
+import random
 import sys
 from pathlib import Path
 from urllib.parse import urlencode
@@ -142,10 +145,73 @@ def explain(urls: list[str]) -> None:
             print(f"```\n-- {took:.2f} ms\n{sql}\n\n{plan}\n```\n")
 
 
+def archive_paths(limit: int | None = None, seed: int = 19) -> list[str]:
+    """Published articles' paths in a fixed shuffled order, the showcase article left out
+    (the other scenarios warm it): the long tail a crawler or an old social link asks for."""
+    showcase = showcase_article().pk
+    categories = Category.by_id()
+    rows = (
+        Article.objects.published()
+        .exclude(pk=showcase)
+        .lean()
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    ids = list(rows)
+    random.Random(seed).shuffle(ids)
+    ids = ids[:limit] if limit else ids
+    articles = Article.objects.lean().in_bulk(ids)
+    paths = []
+    for pk in ids:
+        article = articles[pk]
+        article.category = categories[article.category_id]
+        paths.append(article.get_absolute_url())
+    return paths
+
+
+def crawl(path: str) -> None:
+    paths = archive_paths()
+    Path(path).write_text("\n".join(paths) + "\n")
+    print(json.dumps({"paths": len(paths), "file": path}))
+
+
+def profile(count: int) -> None:
+    """Render `count` archive articles never seen before (their own parts cold, site-wide
+    widgets warm) with the benchmark's cookie, under cProfile; print where the time goes."""
+    import cProfile
+    import pstats
+    import time
+
+    client = Client()
+    client.cookies["sessionid"] = COOKIE
+    paths = archive_paths(2 * count + 1, seed=int(time.time()))
+    client.get(paths.pop())  # the widgets and settings into the cache
+    timed, paths = paths[:count], paths[count:]
+    started = time.process_time()
+    with CaptureQueriesContext(connection) as captured:
+        for path in timed:
+            assert client.get(path).status_code == 200, path
+    spent = (time.process_time() - started) * 1000 / count
+    print(f"{count} cold articles: {spent:.2f} ms of this process's CPU per page (no profiler),"
+          f" {len(captured) / count:.1f} queries per page\n")  # fmt: skip
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for path in paths:
+        assert client.get(path).status_code == 200, path
+    profiler.disable()
+    stats = pstats.Stats(profiler).sort_stats("cumulative")
+    stats.print_stats(45)
+    stats.sort_stats("tottime").print_stats(25)
+
+
 if __name__ == "__main__":
     if sys.argv[1:2] == ["targets"]:
         print(json.dumps(targets(), ensure_ascii=False))
     elif sys.argv[1:2] == ["explain"]:
         explain(sys.argv[2:])
+    elif sys.argv[1:2] == ["crawl"]:
+        crawl(sys.argv[2])
+    elif sys.argv[1:2] == ["profile"]:
+        profile(int(sys.argv[2]))
     else:
         sys.exit(__doc__)

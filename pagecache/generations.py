@@ -82,6 +82,9 @@ def article_scope(public_id: str) -> str:
     return f"article:{public_id}"
 
 
+_ARTICLE_GEN = _gen_key(article_scope(""))
+
+
 def _new_token() -> str:
     # Random, not a counter: after a cache flush a counter would restart and old keys
     # (still held in some process's memory tier) would match again.
@@ -135,9 +138,16 @@ def generations(*scopes: str) -> dict[str, str]:
     if missing:
         found = cache.get_many(missing)
         for key in missing:
-            if key not in found and key != SCHEDULE_KEY:
-                cache.add(key, _new_token(), None)  # first use, or the cache was flushed
-                found[key] = cache.get(key)
+            if key in found or key == SCHEDULE_KEY:
+                continue
+            if key.startswith(_ARTICLE_GEN):
+                # An article never changed since the cache began: "0", with no write. Its
+                # keys always carry the site's generation too, which a flushed cache draws
+                # afresh below, so "0" after a flush never meets a key from before it.
+                found[key] = "0"
+                continue
+            cache.add(key, _new_token(), None)  # first use, or the cache was flushed
+            found[key] = cache.get(key)
         with _lock:
             for key in missing:
                 value = found.get(key) or 0

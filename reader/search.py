@@ -6,9 +6,12 @@ for typos; elsewhere (SQLite in development and the default test run) the folded
 `search_text` column. `uses_postgres()` is the only place that decides.
 
 Ranking: the newest RANK_LIMIT matches are ordered by `rank_key()`, one pure function for
-every database: the whole phrase before scattered words, an exact-tone hit in title or sapo
-before a folded one, title before sapo before body, then newer first. Work per search is
-bounded whatever the size of the archive.
+every database, the way a Vietnamese reader expects: the phrase as typed (tones kept), then
+the words as typed, then the phrase without tones, then the words without tones; within
+each, title before sapo before body; then newer first. "cầu" puts every article with
+"cầu" above those that only have "câu" or "cấu". Whether the body has the exact words is
+asked of the database (PostgreSQL: `search_exact`, SQLite: the text), title and sapo are
+checked here. Work per search is bounded whatever the size of the archive.
 """
 
 import re
@@ -23,8 +26,16 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from articles.models import Article, Category
-from articles.search_index import SEARCH_CONFIG, uses_postgres
-from articles.vietnamese import fold, fold_char_map, fold_chars, nfc, sort_key, without_controls
+from articles.search_index import EXACT_CONFIG, SEARCH_CONFIG, uses_postgres
+from articles.vietnamese import (
+    fold,
+    fold_char_map,
+    fold_chars,
+    has_diacritics,
+    nfc,
+    sort_key,
+    without_controls,
+)
 
 MAX_QUERY_LENGTH = 200  # the search boxes say maxlength="200" too
 MAX_WORDS = 12
@@ -112,6 +123,20 @@ class SearchParams:
     def exact_patterns(self) -> list[re.Pattern]:
         return [re.compile(_word_regex(word)) for word in self.exact_words]
 
+    @cached_property
+    def phrase_pattern(self) -> re.Pattern:
+        return re.compile(_phrase_regex(self.words))
+
+    @cached_property
+    def exact_phrase_pattern(self) -> re.Pattern:
+        return re.compile(_phrase_regex(self.exact_words))
+
+    @cached_property
+    def toned(self) -> bool:
+        """The reader typed tones or marks: then what they typed ranks first. Without any,
+        every spelling is equally what they meant (and no exact-tone check is paid for)."""
+        return has_diacritics(self.query)
+
     @property
     def is_empty(self) -> bool:
         return not self.words
@@ -160,6 +185,25 @@ def _matches_phrase(words) -> Q:
     return Q(search_text__regex=_phrase_regex(words))
 
 
+def _has_exact(params: SearchParams, phrase: bool) -> Q:
+    """The words as typed (tones kept, any case) anywhere in the article: next to each other
+    when `phrase`, else each somewhere. PostgreSQL reads search_exact; SQLite the text."""
+    if uses_postgres():
+        kind = "phrase" if phrase else "plain"
+        return Q(search_exact=SearchQuery(params.query, config=EXACT_CONFIG, search_type=kind))
+    patterns = (
+        [_phrase_regex(params.exact_words)] if phrase else map(_word_regex, params.exact_words)
+    )
+    q = Q()
+    for pattern in patterns:
+        q &= Q(title__iregex=pattern) | Q(sapo__iregex=pattern) | Q(body__iregex=pattern)
+    return q
+
+
+def _flag(q: Q, always: bool = False):
+    return Value(True) if always else Case(When(q, then=Value(True)), default=Value(False))
+
+
 def _filtered(params: SearchParams) -> QuerySet:
     articles = Article.objects.published()
     if params.category is not None:
@@ -183,30 +227,49 @@ def _unaccented_title() -> Func:
 
 @dataclass(frozen=True)
 class Candidate:
+    """A match to rank: its title and sapo, and what the database found in the whole text."""
+
     pk: int
     title: str
     sapo: str
-    phrase: bool
+    phrase: bool  # the folded words next to each other somewhere
+    exact_phrase: bool = False  # the words as typed, next to each other somewhere
+    exact_words: bool = False  # the words as typed, each somewhere
+
+
+# What a reader means first: the phrase as typed, the words as typed, the phrase without
+# tones, the words without tones. Within each: title, then sapo, then body.
+EXACT_PHRASE, EXACT_WORDS, FOLDED_PHRASE, FOLDED_WORDS = range(4)
+TITLE, SAPO, BODY = range(3)
 
 
 def _has_all(text: str, patterns) -> bool:
     return all(pattern.search(text) for pattern in patterns)
 
 
-def rank_key(candidate: Candidate, params: SearchParams) -> tuple:
-    """Sort key, smallest first: phrase, exact tones in title or sapo, title/sapo/body.
-    Candidates arrive newest first and the sort is stable, so equal keys stay newest first."""
-    exact = params.exact_patterns
-    exact_hit = bool(exact) and (
-        _has_all(candidate.title.casefold(), exact) or _has_all(candidate.sapo.casefold(), exact)
-    )
-    if _has_all(fold_chars(candidate.title), params.word_patterns):
-        where = 0
-    elif _has_all(fold_chars(candidate.sapo), params.word_patterns):
-        where = 1
-    else:
-        where = 2
-    return (not candidate.phrase, not exact_hit, where)
+def rank_key(candidate: Candidate, params: SearchParams) -> tuple[int, int]:
+    """(kind of match, where), smallest first. Title and sapo are checked here, the body by
+    the database (the candidate's flags). Candidates arrive newest first and the sort is
+    stable, so equal keys stay newest first."""
+    exact_title, exact_sapo = candidate.title.casefold(), candidate.sapo.casefold()
+    folded_title, folded_sapo = fold_chars(candidate.title), fold_chars(candidate.sapo)
+    kinds = (
+        (EXACT_PHRASE, [params.exact_phrase_pattern], exact_title, exact_sapo,
+         candidate.exact_phrase),
+        (EXACT_WORDS, params.exact_patterns, exact_title, exact_sapo,
+         candidate.exact_words or candidate.exact_phrase),
+        (FOLDED_PHRASE, [params.phrase_pattern], folded_title, folded_sapo,
+         candidate.phrase or candidate.exact_phrase),
+        (FOLDED_WORDS, params.word_patterns, folded_title, folded_sapo, True),
+    )  # fmt: skip
+    for kind, patterns, title, sapo, in_body in kinds[0 if params.toned else FOLDED_PHRASE :]:
+        if _has_all(title, patterns):
+            return kind, TITLE
+        if _has_all(sapo, patterns):
+            return kind, SAPO
+        if in_body:
+            return kind, BODY
+    return FOLDED_WORDS, BODY
 
 
 @dataclass
@@ -238,17 +301,25 @@ def run(params: SearchParams) -> SearchResults:
     words = params.words
     base = _filtered(params)
     matches = base.filter(_matches_all_words(words))
-    phrase = (
-        Value(True)
-        if len(words) == 1
-        else Case(When(_matches_phrase(words), then=Value(True)), default=Value(False))
-    )
+    single, toned = len(words) == 1, params.toned
     rows = (
-        matches.annotate(phrase_hit=phrase)
+        matches.annotate(
+            phrase_hit=_flag(_matches_phrase(words), always=single),
+            exact_phrase=_flag(_has_exact(params, phrase=True)) if toned else Value(False),
+            # One word: its phrase is the word; the flag above says it all.
+            exact_words=_flag(_has_exact(params, phrase=False))
+            if toned and not single
+            else Value(False),
+        )
         .order_by("-published_at", "-pk")
-        .values_list("pk", "title", "sapo", "phrase_hit")[:RANK_LIMIT]
+        .values_list("pk", "title", "sapo", "phrase_hit", "exact_phrase", "exact_words")[
+            :RANK_LIMIT
+        ]
     )
-    candidates = [Candidate(pk, title, sapo, bool(hit)) for pk, title, sapo, hit in rows]
+    candidates = [
+        Candidate(pk, title, sapo, bool(hit), bool(exact_phrase), bool(exact_words))
+        for pk, title, sapo, hit, exact_phrase, exact_words in rows
+    ]
     if candidates:
         candidates.sort(key=lambda c: rank_key(c, params))
         # Counting every hit of a common word costs more than the search; stop at COUNT_LIMIT.

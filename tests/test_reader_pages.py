@@ -250,6 +250,31 @@ class TestArticlePage:
         html = client.get(article.get_absolute_url()).content.decode()
         assert html.count("Một lần thôi") == 1
 
+    def test_share_row_appears_once(self, client):
+        html = client.get(make_article().get_absolute_url()).content.decode()
+        assert html.count('class="share"') == 1
+        assert html.count("facebook.com/sharer") == 1
+
+    @pytest.mark.parametrize("credit", ["X.T", "Ảnh: X.T", "ảnh:X.T", "Ảnh - X.T"])
+    def test_cover_caption_has_one_format_and_one_credit_word(self, client, credit):
+        cover = make_image(caption="Lễ khai mạc", credit=credit)
+        html = client.get(make_article(cover=cover).get_absolute_url()).content.decode()
+        assert "<figcaption>Lễ khai mạc (Ảnh: X.T)</figcaption>" in html
+
+    def test_cover_caption_without_caption_text_is_just_the_credit(self, client):
+        cover = make_image(caption="", credit="Ảnh: X.T")
+        html = client.get(make_article(cover=cover).get_absolute_url()).content.decode()
+        assert "<figcaption>Ảnh: X.T</figcaption>" in html
+
+    def test_foreign_picture_leaves_nothing_on_the_page(self, client):
+        body = (
+            '<p>Đoạn đầu.</p><figure><img src="https://evil.example/x.jpg" alt="">'
+            "<figcaption>Ảnh ngoài</figcaption></figure><p>Đoạn cuối.</p>"
+        )
+        html = client.get(make_article(body=body).get_absolute_url()).content.decode()
+        body_html = html.split('class="article__body">', 1)[1].split("</div>", 1)[0]
+        assert body_html == "<p>Đoạn đầu.</p><p>Đoạn cuối.</p>"
+
 
 class TestEveryPage:
     def test_masthead_menu_search_and_footer(self, client):
@@ -267,13 +292,21 @@ class TestEveryPage:
         make_category(name="Nông nghiệp", parent=parent)
         with mock.patch("django.utils.timezone.now", return_value=friday_morning()):
             home = client.get("/").content.decode()
-        assert "Báo Mẫu" in home and "Cơ quan của Tỉnh ủy (mẫu)" in home and "baomau.vn" in home
+        assert "Báo Mẫu" in home and "Cơ quan của Tỉnh ủy (mẫu)" in home
+        masthead = home.split('class="masthead"', 1)[1].split("</header>", 1)[0]
+        assert "baomau.vn" not in masthead  # the domain is in the address bar already
         assert "Thứ Sáu, 27/11/2026" in home
         assert 'href="/kinh-te/nong-nghiep/"' in home
         assert 'action="/tim-kiem/"' in home
         assert "Giấy phép số 000/GP-DEMO" in home and "Nguyễn Văn A (tên mẫu)" in home
         category_page = client.get("/kinh-te/").content.decode()
         assert "Báo Mẫu" in category_page and "Cơ quan của Tỉnh ủy (mẫu)" in category_page
+
+    def test_favicon_is_a_static_file_not_a_data_url(self, client):
+        html = client.get("/").content.decode()
+        icon = re.search(r'<link rel="icon"[^>]*href="([^"]+)"', html)
+        assert icon and icon.group(1).startswith("/static/") and icon.group(1).endswith(".svg")
+        assert "data:image" not in html
 
     def test_home_shows_vietnamese_empty_states(self, client):
         html = client.get("/").content.decode()

@@ -1,6 +1,7 @@
 """Stored body HTML can never carry a script, whatever path it took into the database."""
 
 import json
+import re
 
 import pytest
 from django.core.management import call_command
@@ -102,3 +103,40 @@ def test_loaddata_fixture_stores_clean_html(tmp_path):
     )
     call_command("loaddata", str(fixture), verbosity=0)
     assert_clean(Article.objects.get(pk=9001).body)
+
+
+class TestForeignPictures:
+    def test_foreign_image_in_a_figure_takes_the_figure_with_it(self):
+        html = (
+            '<p>a</p><figure><img src="https://evil.example/x.jpg" alt="x">'
+            "<figcaption>Chú thích</figcaption></figure><p>b</p>"
+        )
+        assert clean_html(html) == "<p>a</p><p>b</p>"
+
+    def test_foreign_image_alone_in_a_paragraph_leaves_no_empty_paragraph(self):
+        assert clean_html('<p><img src="http://x.example/y.png"></p><p>c</p>') == "<p>c</p>"
+
+    def test_foreign_image_inside_text_leaves_the_text(self):
+        assert clean_html('<p>c<img src="http://x.example/y.png"> d</p>') == "<p>c d</p>"
+
+    def test_figure_keeps_its_own_image_when_a_foreign_one_goes(self):
+        html = (
+            '<figure><img src="/media/a.jpg" alt="a"><img src="https://evil.example/b.jpg">'
+            "<figcaption>c</figcaption></figure>"
+        )
+        assert (
+            clean_html(html)
+            == '<figure><img src="/media/a.jpg" alt="a"><figcaption>c</figcaption></figure>'
+        )
+
+    def test_library_image_without_src_waits_for_its_renditions(self):
+        html = '<figure><img data-file="3" alt="x"><figcaption>c</figcaption></figure>'
+        assert clean_html(html) == html
+
+    def test_no_bare_img_survives_the_hostile_sample(self):
+        for tag in re.findall(r"<img[^>]*>", clean_html(HOSTILE)):
+            assert "src=" in tag
+
+    def test_caption_with_a_doubled_credit_word_is_mended(self):
+        html = "<figure><figcaption>Lễ khai mạc (Ảnh: Ảnh: X.T)</figcaption></figure>"
+        assert "(Ảnh: X.T)" in clean_html(html) and "Ảnh: Ảnh" not in clean_html(html)

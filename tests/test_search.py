@@ -300,6 +300,12 @@ class TestSearchVector:
         vector = Article.objects.values_list("search_vector", flat=True).get(pk=article.pk)
         assert vector == "'dang':1A 'hoa':3C 'khanh':2B"
 
+    @postgres_only
+    def test_exact_vector_keeps_tones_and_folds_case(self):
+        article = make_article(title="Đảng", sapo="Khánh", body="<p>Hòa</p>")
+        vector = Article.objects.values_list("search_exact", flat=True).get(pk=article.pk)
+        assert vector == "'hòa':3C 'khánh':2B 'đảng':1A"
+
 
 class TestTypoFallback:
     @postgres_only

@@ -32,10 +32,7 @@ FUNC_NUM = re.compile(r"^(-?[0-9]{1,9}|chooser-[A-Za-z0-9_-]{1,80})$")
 def figure_caption(image: Image) -> str:
     """The caption a body figure starts with: the library caption plus the credit, as
     newspapers print it: "Lễ khai mạc hội nghị (Ảnh: MINH AN)"."""
-    caption = image.caption.strip()
-    if caption and image.credit:
-        return f"{caption} ({image.credit_line})"
-    return caption or image.credit_line
+    return image.caption_line
 
 
 def picker_payload(image: Image) -> dict:

@@ -176,11 +176,15 @@ class Article(NormalizedModel):
     search_text = models.TextField(editable=False, blank=True)
     # Weighted tsvector (title A, sapo B, body C) on PostgreSQL; stays NULL on SQLite.
     search_vector = SearchVectorField(null=True, editable=False)
+    # The same words with their tones (config `simple`), read only to rank the matches.
+    search_exact = SearchVectorField(null=True, editable=False)
 
     objects = ArticleQuerySet.as_manager()
 
     # What ArticleQuerySet.lean() leaves out. The reader page needs only body_html.
-    LARGE_FIELDS = ("body", "body_html", "search_text", "search_vector")
+    LARGE_FIELDS = ("body", "body_html", "search_text", "search_vector", "search_exact")
+    # What no reader page shows: load_relations() leaves them in the database.
+    UNSHOWN_FIELDS = frozenset({"body", "search_text", "search_vector", "search_exact"})
 
     class Meta:
         verbose_name = "bài viết"
@@ -383,7 +387,9 @@ class Article(NormalizedModel):
         """For a page that renders the whole article: the columns a lighter query left out
         (one query), the bylines, topics and the cover with its renditions (four). A no-op
         when they are loaded already."""
-        if deferred := self.get_deferred_fields():
+        # Not the stored body, search text or vectors: pages show body_html, and those
+        # columns together weigh several times as much.
+        if deferred := self.get_deferred_fields() - self.UNSHOWN_FIELDS:
             self.refresh_from_db(fields=deferred)
         models.prefetch_related_objects(
             [self],

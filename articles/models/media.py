@@ -1,5 +1,7 @@
 """The photo library: every picture in an article comes from here, with alt, caption, credit."""
 
+import re
+
 from django.conf import settings
 from django.core.files.images import get_image_dimensions
 from django.db import models, transaction
@@ -9,6 +11,13 @@ from articles.images import enrich_figures, make_renditions, upload_path, valida
 from articles.models.base import NormalizedModel
 from articles.sanitize import clean_html
 from articles.vietnamese import fold
+
+# "Ảnh: X.T", "ảnh - X.T": a credit typed with the word the caption adds itself.
+_CREDIT_WORD = re.compile(r"^\s*ảnh\s*[:\-–]\s*", re.IGNORECASE)
+
+
+def credit_name(credit: str) -> str:
+    return _CREDIT_WORD.sub("", credit or "").strip()
 
 
 class Image(NormalizedModel):
@@ -49,6 +58,7 @@ class Image(NormalizedModel):
 
     def save(self, *args, **kwargs):
         self.normalize_text()
+        self.credit = credit_name(self.credit)
         self.search_text = fold(" ".join([self.alt, self.caption, self.credit]))
         existed = self.pk is not None and not self._state.adding
         replaced = existed and self._file_replaced()
@@ -71,7 +81,18 @@ class Image(NormalizedModel):
 
     @property
     def credit_line(self) -> str:
-        return f"Ảnh: {self.credit}" if self.credit else ""
+        """ "Ảnh: MINH AN", whether or not the credit was typed with its own "Ảnh:"."""
+        name = credit_name(self.credit)
+        return f"Ảnh: {name}" if name else ""
+
+    @property
+    def caption_line(self) -> str:
+        """The one caption format, for covers and body figures alike:
+        "Lễ khai mạc hội nghị (Ảnh: MINH AN)"."""
+        caption, credit = self.caption.strip(), self.credit_line
+        if caption and credit:
+            return f"{caption} ({credit})"
+        return caption or credit
 
     def rendition_map(self) -> dict:
         """{(width, format): Rendition}, from the prefetch cache when there is one."""

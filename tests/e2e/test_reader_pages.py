@@ -10,6 +10,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page
 
+from articles.models import Byline
 from tests.e2e.helpers import DESKTOP, PHONE, JsErrors, open_as
 
 DEVICES = {"phone": PHONE, "desktop": DESKTOP}
@@ -35,6 +36,8 @@ def reader_pages(seed) -> dict[str, str]:
         "category": seed.thoi_su.get_absolute_url(),
         "article": seed.articles[0].get_absolute_url(),  # with a comment, a cover, a figure
         "search": "/tim-kiem/?q=duong",  # unaccented: finds "đường"
+        "topic": seed.articles[0].topics.first().get_absolute_url(),
+        "byline": Byline.objects.get(name="Minh An").get_absolute_url(),
     }
 
 
@@ -77,3 +80,20 @@ def test_reader_pages_are_accessible_and_healthy(new_context, server, seed, shot
         found["javascript"] = js.errors
     report = "\n".join(f"{name}:\n  " + "\n  ".join(items) for name, items in found.items())
     assert not found, f"reader pages on a {size}:\n{report}"
+
+
+def test_latest_news_comes_right_after_the_featured_stories_on_a_phone(new_context, server, seed):
+    """On a phone the side column follows the main one; Mới nhất used to sit below every
+    category band, near the bottom of the home page."""
+    page = open_as(new_context, server, None, JsErrors(), device=PHONE)
+    page.goto(f"{server}/", wait_until="load")
+    latest = page.locator("#w-latest").bounding_box()
+    featured = page.locator(".featured").bounding_box()
+    band = page.locator(".band").first.bounding_box()
+    assert featured["y"] < latest["y"] < band["y"]
+    page.set_viewport_size(DESKTOP["viewport"])
+    latest, band = (
+        page.locator("#w-latest").bounding_box(),
+        page.locator(".band").first.bounding_box(),
+    )
+    assert latest["x"] > band["x"] + band["width"] - 1  # the side column again on a desktop
