@@ -17,4 +17,7 @@ RUN SECRET_KEY=build-only REDIS_URL=redis://build-only:6379/0 python manage.py c
 RUN useradd --system --uid 1000 newsroom && mkdir -p /app/media && chown newsroom /app/media
 USER newsroom
 EXPOSE 8000
-CMD ["gunicorn", "newsroom.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--threads", "2", "--access-logfile", "-"]
+# Safe without a proxy in front: gevent workers read every request in a greenlet of its own,
+# so clients that send a body slowly hold greenlets, not the threads everyone waits for
+# (README "Production"). docker-compose.yml runs the web nodes behind nginx instead.
+CMD ["gunicorn", "newsroom.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--worker-class", "gevent", "--worker-connections", "200", "--timeout", "30", "--graceful-timeout", "30", "--keep-alive", "5", "--access-logfile", "-"]

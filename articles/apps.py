@@ -8,6 +8,7 @@ class ArticlesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from articles import revisions
         from articles.models import Image, Rendition
         from articles.models.media import image_deleted, rendition_deleted
         from articles.roles import sync_groups
@@ -16,3 +17,4 @@ class ArticlesConfig(AppConfig):
         post_delete.connect(rendition_deleted, sender=Rendition, dispatch_uid="articles.rendition")
         # After every app's migrations: the groups hold permissions of several apps.
         post_migrate.connect(sync_groups, dispatch_uid="articles.sync_groups")
+        revisions.register()

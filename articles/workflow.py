@@ -19,7 +19,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from articles import roles, signals
-from articles.models import Article, ArticleRevision, ArticleTransition, Category, SiteSettings
+from articles.models import Article, ArticleTransition, Category, SiteSettings
 from articles.vietnamese import nfc
 
 Status = Article.Status
@@ -38,6 +38,14 @@ class MoveRefused(PermissionDenied):
 
 class ReasonRequired(ValidationError):
     """A return or a take-down without a reason."""
+
+
+class StalePage(MoveRefused):
+    """The move was decided on a page showing an older version of the article."""
+
+
+class PublishTimePassed(ValidationError):
+    """A publish time typed in the past: publishing now must be asked for explicitly."""
 
 
 # -- who is who ---------------------------------------------------------------------------
@@ -129,6 +137,8 @@ def _restorer(user, article) -> bool:
 MOVES: dict[tuple[str, str], Callable] = {
     (Status.DRAFT, Status.SUBMITTED): _author,
     (Status.RETURNED, Status.SUBMITTED): _author,
+    # Rút lại: the author takes back what they submitted, until the desk claims it.
+    (Status.SUBMITTED, Status.DRAFT): _author,
     (Status.SUBMITTED, Status.EDITING): _desk,
     (Status.SUBMITTED, Status.PENDING_APPROVAL): _secretary,
     (Status.EDITING, Status.PENDING_APPROVAL): _desk,
@@ -144,6 +154,7 @@ MOVES: dict[tuple[str, str], Callable] = {
 MOVE_LABELS = {
     (Status.DRAFT, Status.SUBMITTED): "Gửi biên tập",
     (Status.RETURNED, Status.SUBMITTED): "Gửi lại biên tập",
+    (Status.SUBMITTED, Status.DRAFT): "Rút lại",
     (Status.SUBMITTED, Status.EDITING): "Nhận biên tập",
     (Status.SUBMITTED, Status.PENDING_APPROVAL): "Trình duyệt ngay",
     (Status.EDITING, Status.PENDING_APPROVAL): "Trình duyệt",
@@ -166,18 +177,33 @@ def allowed_moves(user, article) -> list[str]:
 
 
 def transition(
-    article: Article, to_status: str, user, note: str = "", *, published_at: datetime | None = None
+    article: Article,
+    to_status: str,
+    user,
+    note: str = "",
+    *,
+    published_at: datetime | None = None,
+    publish_now: bool = False,
+    expected_version: int | None = None,
 ) -> ArticleTransition:
     """Move `article` to `to_status` on behalf of `user`, or raise MoveRefused /
-    ReasonRequired. Records the move; publishing sets published_at to `published_at` when
-    it lies in the future (Hẹn giờ), else to a time already proposed on the article when
-    that lies in the future, else to now."""
+    ReasonRequired / StalePage / PublishTimePassed. Records the move; publishing sets
+    published_at to `published_at` when it lies in the future (Hẹn giờ), else to a time
+    already proposed on the article when that lies in the future, else to now. A
+    `published_at` in the past is refused unless `publish_now` says to publish at once.
+    With `expected_version` (the version the deciding page showed), a move on an article
+    saved or moved since is refused."""
     note = nfc((note or "").strip())
     with transaction.atomic():
         # Lock the row and judge the status as stored: two editors clicking at once
         # must not both move the same article.
         locked = Article.objects.select_for_update().get(pk=article.pk)
         from_status = locked.status
+        if expected_version is not None and locked.version != expected_version:
+            raise StalePage(
+                "Bài đã được lưu hoặc chuyển trạng thái sau khi bạn mở trang; "
+                "hãy xem lại trước khi thao tác."
+            )
         if not may_move(user, locked, to_status):
             raise MoveRefused(
                 f"Không thể chuyển bài từ “{Status(from_status).label}” sang "
@@ -190,14 +216,20 @@ def transition(
         locked.status = to_status
         if to_status == Status.PUBLISHED:
             now = timezone.now()
-            wanted = published_at or locked.published_at
+            if publish_now:
+                published_at = None
+            elif published_at is not None and published_at <= now:
+                raise PublishTimePassed(
+                    "Giờ xuất bản đã qua.", code="publish_time_passed", params={"at": published_at}
+                )
+            wanted = None if publish_now else (published_at or locked.published_at)
             locked.published_at = wanted if wanted and wanted > now else now
         locked.save()
         move = ArticleTransition.objects.create(
             article=locked, from_status=from_status, to_status=to_status, user=user, note=note
         )
         _announce(locked, from_status)
-    for field in ("status", "published_at", "first_published_at", "slug", "updated_at"):
+    for field in ("status", "published_at", "first_published_at", "slug", "updated_at", "version"):
         setattr(article, field, getattr(locked, field))
     return move
 
@@ -296,27 +328,3 @@ def can_schedule(user, article=None) -> bool:
     if article is not None and article.status == Status.PUBLISHED:
         return may_publish(user)
     return is_staff(user) and (is_secretary(user) or may_publish(user))
-
-
-# -- revisions ----------------------------------------------------------------------------
-
-WORD_FIELDS = ("title", "sapo", "body")
-
-
-def words(article) -> dict | None:
-    """The stored words of an article (None before its first save)."""
-    if article.pk is None:
-        return None
-    return Article.objects.filter(pk=article.pk).values(*WORD_FIELDS).first()
-
-
-def record_revision(article, user, before: dict | None) -> ArticleRevision | None:
-    """After a save: keep a revision when title, sapo or body differ from `before` (the
-    words() taken before saving). The first revision of an older article also keeps the
-    words it had before, so nothing written is ever lost."""
-    after = {field: getattr(article, field) for field in WORD_FIELDS}
-    if before == after:
-        return None
-    if before is not None and not article.revisions.exists():
-        ArticleRevision.objects.create(article=article, user=article.created_by, **before)
-    return ArticleRevision.objects.create(article=article, user=user, **after)

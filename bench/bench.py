@@ -68,6 +68,11 @@ def parse_args():
     )
     parser.add_argument("--only", default="", help="comma-separated scenario keys (debugging)")
     parser.add_argument("--no-explain", action="store_true")
+    parser.add_argument(
+        "--fault",
+        action="store_true",
+        help="the fault scenario instead: Redis and PostgreSQL cut under load",
+    )
     return parser.parse_args()  # fmt: skip
 
 
@@ -570,6 +575,11 @@ def versions() -> dict:
 
 def main():
     args = parse_args()
+    if args.fault:  # bench/fault.py; the package must win over this script's folder
+        sys.path.insert(0, str(ROOT))
+        from bench import fault
+
+        return fault.run(args)
     OUT.mkdir(exist_ok=True)
     started = datetime.now()
     site = Site(args)

@@ -13,12 +13,14 @@ from comments import actions
 from comments.flood import FLOOD_MESSAGE, Flooded
 from comments.forms import CommentForm
 from comments.notify import unsubscribe
+from comments.outage import keeps_text_when_down
 from comments.rules import rule
 from comments.tokens import browser_token, unsubscribe_email
 
 
 @csrf_exempt  # cached pages carry no CSRF cookie: Origin + a signed form token instead
 @require_POST
+@keeps_text_when_down  # the database is down: a 503 page with the reader's text kept
 def post_comment(request, public_id):
     """Phản hồi: store the comment (rules in comments/rules.py), then redirect to the
     article's thank-you anchor; on an error, the article page again with the text kept."""

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "django.contrib.sitemaps",
     "django_prose_editor",
+    "reversion",
     # The four rooms (README "Layout"); imports run one way, checked by `lint-imports`.
     "articles",
     "comments",
@@ -66,6 +67,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Anonymous reader pages from the cache, before sessions and auth are even looked at.
     "pagecache.middleware.PageCacheMiddleware",
+    # Database unreachable: a 503 page (and, above, a stale copy), never a 500.
+    "newsroom.outage.DatabaseOutageMiddleware",
     # Readers' database: the replica when DATABASE_REPLICA_URL is set (else a no-op).
     "newsroom.db_router.ReplicaMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -103,11 +106,22 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Django 5.2's built-in psycopg 3 pool: each gunicorn worker keeps a few warm connections.
     DATABASES["default"].setdefault("OPTIONS", {})
     DATABASES["default"]["OPTIONS"]["pool"] = {
-        "min_size": env.int("DB_POOL_MIN", default=1),
+        # Two kept open: a worker's second thread need not wait for a new connection, which
+        # on a busy machine can take longer than DB_POOL_TIMEOUT.
+        "min_size": env.int("DB_POOL_MIN", default=2),
         "max_size": env.int("DB_POOL_MAX", default=8),
-        "timeout": 10,
+        # A reader waits at most this long for a connection: with the database down the
+        # answer is a 503 in under a second (newsroom/outage.py), not a thread held for 10 s.
+        "timeout": env.float("DB_POOL_TIMEOUT", default=0.5),
+        # Reconnection backs off 1, 2, 4... s and gives up after this; the next request then
+        # tries at once, so the site is back within seconds of the database returning.
+        "reconnect_timeout": 5,
     }
+    DATABASES["default"]["OPTIONS"].setdefault("connect_timeout", 2)  # libpq's minimum
     DATABASES["default"]["CONN_MAX_AGE"] = 0  # the pool owns connection lifetime
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = (
+        True  # no dead connection handed out after an outage
+    )
 else:
     DATABASES["default"].setdefault("OPTIONS", {})
     # WAL lets readers continue while the dev server writes view counters.
@@ -130,10 +144,13 @@ REDIS_URL = _required_in_production("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "pagecache.redis_cache.RedisCache",
+            # Redis behind a circuit breaker: Redis down is a slower site, not a broken one
+            # (pagecache/shared.py, over the shared client of pagecache/redis_cache.py).
+            "BACKEND": "pagecache.shared.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="newsroom"),
             "TIMEOUT": 300,
+            "OPTIONS": {"TIMEOUT_SECONDS": env.float("CACHE_TIMEOUT_SECONDS", default=0.1)},
         }
     }
 else:
@@ -144,6 +161,10 @@ else:
             "TIMEOUT": 300,
         }
     }
+
+# With the database unreachable, a reader page's last cached copy is served (marked stale)
+# for at most this long (pagecache/middleware.py); other pages answer 503.
+PAGE_STALE_IF_ERROR = env.int("PAGE_STALE_IF_ERROR", default=24 * 3600)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

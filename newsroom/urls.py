@@ -29,4 +29,4 @@ if settings.SERVE_MEDIA:
     urlpatterns = [re_path(rf"^{media_prefix}/(?P<path>.*)$", serve_media), *urlpatterns]
 
 handler404 = "reader.views.page_not_found"
-handler500 = "reader.views.server_error"
+handler500 = "newsroom.outage.server_error"

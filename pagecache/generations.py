@@ -14,6 +14,12 @@ after that moment bumps it, so a scheduled article appears everywhere with no jo
 
 Generations are read through a per-process memory tier that holds them for at most
 LOCAL_SECONDS, so a change shows on every node within that time.
+
+With the shared cache down (pagecache/shared.py) each process makes up its own generations,
+renewed every OUTAGE_SECONDS and at each of its own bumps, so its memory tiers never show a
+page older than that; a bump that could not be stored is stored when the cache is back.
+An article's generation is only stored by a bump, and expires: reading the page of an id
+that does not exist leaves no key behind.
 """
 
 import secrets
@@ -27,8 +33,11 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from articles.models import Article
+from pagecache import shared
 
 LOCAL_SECONDS = 1.0
+OUTAGE_SECONDS = 10
+ARTICLE_GEN_SECONDS = 30 * 24 * 3600  # an unchanged article's pages just rebuild after that
 SITE = "site"
 CONTENT = "content"
 SCHEDULE_KEY = "gen:next-scheduled"
@@ -38,6 +47,7 @@ _local: dict[str, tuple[float, object]] = {}
 _stamps: dict[tuple, tuple[float, str]] = {}  # key_for(): scopes -> (expiry, stamp)
 _day = (datetime.min.replace(tzinfo=UTC), "")  # _today(): (next midnight, date)
 _lock = threading.Lock()
+_outage = {"salt": "", "pending": set()}  # own generations and unsaved bumps while down
 
 
 class MemoryTier:
@@ -93,7 +103,18 @@ def _new_token() -> str:
 
 def bump(*scopes: str) -> None:
     tokens = {_gen_key(scope): _new_token() for scope in scopes}
-    cache.set_many({**tokens, CHANGED_KEY: time.time()}, None)
+    lasting = {k: v for k, v in tokens.items() if not k.startswith(_ARTICLE_GEN)}
+    if len(tokens) > len(lasting):
+        failed = cache.set_many({k: v for k, v in tokens.items() if k not in lasting},
+                                ARTICLE_GEN_SECONDS)  # fmt: skip
+    else:
+        failed = []
+    # With it, when content last changed (the replica router reads it).
+    failed += cache.set_many({**lasting, CHANGED_KEY: time.time()}, None)
+    if failed:  # the shared cache is down: new local generations now, the bump later
+        with _lock:
+            _outage["salt"] = _new_token()
+            _outage["pending"].update(scopes)
     if CONTENT in scopes:
         remember_next_scheduled()
     forget_local()
@@ -103,6 +124,17 @@ def seconds_since_change() -> float:
     """How long ago anything was bumped, from the shared cache (infinity when unknown)."""
     changed = cache.get(CHANGED_KEY)
     return time.time() - changed if changed else float("inf")
+
+
+def _outage_generation() -> str:
+    return f"x{_outage['salt']}{int(time.time() // OUTAGE_SECONDS)}"
+
+
+def _store_pending_bumps() -> None:
+    with _lock:
+        pending, _outage["pending"] = _outage["pending"], set()
+    if pending:
+        bump(*pending)
 
 
 def forget_local() -> None:
@@ -137,6 +169,9 @@ def generations(*scopes: str) -> dict[str, str]:
     missing = [k for k in wanted if k not in fresh]
     if missing:
         found = cache.get_many(missing)
+        if _outage["pending"] and shared.available():  # back: store what changed meanwhile
+            _store_pending_bumps()
+            return generations(*scopes)
         for key in missing:
             if key in found or key == SCHEDULE_KEY:
                 continue
@@ -148,6 +183,8 @@ def generations(*scopes: str) -> dict[str, str]:
                 continue
             cache.add(key, _new_token(), None)  # first use, or the cache was flushed
             found[key] = cache.get(key)
+        if not shared.available():
+            found = {k: _outage_generation() for k in missing if k != SCHEDULE_KEY}
         with _lock:
             for key in missing:
                 value = found.get(key) or 0

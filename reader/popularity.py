@@ -28,6 +28,9 @@ def _window(now: float | None = None) -> int:
 
 
 def record_view(article_id: int, now: float | None = None) -> None:
+    """Count one view. While the shared cache is down (pagecache/shared.py) add() is refused
+    and incr() raises ValueError, so views are dropped: Đọc nhiều is a ranking, and losing a
+    few minutes of counts is better than making every reader wait for a counter."""
     window = _window(now)
     counter = f"views:{window}:n:{article_id}"
     if cache.add(counter, 1, KEEP_SECONDS):

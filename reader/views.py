@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.template import loader
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from articles.http import is_bot, is_same_origin
 from articles.models import Article, Byline, Category, Topic, absolute_url
@@ -39,7 +39,7 @@ def can_preview(user, article) -> bool:
     return user.is_authenticated and user.is_staff and can_view(user, article)
 
 
-@require_GET
+@require_safe
 def home(request):
     featured = list(Article.objects.published().filter(is_featured=True).for_listing()[:5])
     return render(
@@ -47,7 +47,7 @@ def home(request):
     )
 
 
-@require_GET
+@require_safe
 def category_detail(request, category, child=None):
     found, _moved = Category.by_slug_or_redirect(child or category)
     if found is None:
@@ -88,7 +88,7 @@ def refuse_hidden(request, article):
     raise Http404("Bài viết không tồn tại.")
 
 
-@require_GET
+@require_safe
 def article_detail(request, category, month, slug_id, child=None):
     article = load_article(slug_id[-7:])
     preview = not article.is_public
@@ -104,7 +104,7 @@ def article_detail(request, category, month, slug_id, child=None):
     return response
 
 
-@require_GET
+@require_safe
 def print_article(request, public_id):
     article = load_article(public_id)
     if refused := refuse_hidden(request, article):
@@ -140,17 +140,17 @@ def _listing(request, model, slug, template):
 _FILTERS = {Byline: "bylines", Topic: "topics"}
 
 
-@require_GET
+@require_safe
 def byline_detail(request, slug):
     return _listing(request, Byline, slug, "articles/byline.html")
 
 
-@require_GET
+@require_safe
 def topic_detail(request, slug):
     return _listing(request, Topic, slug, "articles/topic.html")
 
 
-@require_GET
+@require_safe
 def robots_txt(request):
     lines = [
         "User-agent: *",
@@ -192,7 +192,7 @@ def server_error(request):
     return HttpResponseServerError(template.render({}))
 
 
-@require_GET
+@require_safe
 def search(request):
     """/tim-kiem/?q=: tone-insensitive search; the work is in reader/search.py."""
     params = site_search.SearchParams.from_querydict(request.GET)

@@ -11,7 +11,7 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 # With REDIS_URL set (the PostgreSQL pass of CI) tests share Redis like web nodes do.
 REDIS_URL = os.environ.get("REDIS_URL")
 TEST_CACHE = (
-    {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
+    {"BACKEND": "pagecache.shared.ResilientRedisCache", "LOCATION": REDIS_URL,
      "KEY_PREFIX": "newsroom-test"}
     if REDIS_URL
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "t"}

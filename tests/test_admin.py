@@ -5,12 +5,12 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from reversion.models import Version
 
 from articles import roles, workflow
 from articles.models import (
     Article,
     ArticleByline,
-    ArticleRevision,
     ArticleTransition,
     SiteSettings,
 )
@@ -118,7 +118,7 @@ class TestReporter:
         article = Article.objects.get()
         assert article.status == S.DRAFT and article.created_by == reporter
         assert [link.byline for link in article.byline_links.all()] == [byline]
-        assert article.revisions.count() == 1
+        assert Version.objects.get_for_object(article).count() == 1
 
     def test_cannot_open_or_find_a_colleagues_draft(self, client, desk):
         theirs = article_by(desk["colleague"], title="Bài nháp của đồng nghiệp")
@@ -215,11 +215,11 @@ class TestEditor:
         client.force_login(desk["editor"])
         response = client.post(change_url(article), article_form(article, title="Tít đã biên tập"))
         assert response.status_code == 302
-        revisions = list(ArticleRevision.objects.filter(article=article).order_by("pk"))
-        assert [r.title for r in revisions] == [article.title, "Tít đã biên tập"]
-        assert revisions[-1].user == desk["editor"]
+        versions = list(Version.objects.get_for_object(article).order_by("pk"))
+        assert [v.field_dict["title"] for v in versions] == [article.title, "Tít đã biên tập"]
+        assert versions[-1].revision.user == desk["editor"]
         client.post(change_url(article), article_form(Article.objects.get(pk=article.pk)))
-        assert ArticleRevision.objects.filter(article=article).count() == 2  # nothing changed
+        assert Version.objects.get_for_object(article).count() == 2  # nothing changed
 
     def test_returns_with_a_reason_and_cannot_publish(self, client, desk):
         article = article_by(desk["reporter"], S.EDITING)
@@ -233,10 +233,16 @@ class TestEditor:
         pending = article_by(desk["reporter"], S.PENDING_APPROVAL)
         assert client.post(move_url(pending), {"to_status": S.PUBLISHED}).status_code == 403
 
-    def test_cannot_edit_a_live_article(self, client, desk):
+    def test_cannot_edit_a_live_article_directly_only_propose(self, client, desk):
         live = article_by(desk["reporter"], S.PUBLISHED)
         client.force_login(desk["editor"])
-        assert client.post(change_url(live), article_form(live, title="Sửa")).status_code == 403
+        data = article_form(live, title="Sửa", edit_reason="Tít ngắn hơn")
+        assert client.post(change_url(live), data).status_code == 302
+        live.refresh_from_db()
+        assert live.title != "Sửa" and live.live_edit_proposals.get().changes["title"] == "Sửa"
+        client.force_login(desk["outside_editor"])
+        assert client.post(change_url(live), data).status_code in (302, 403)
+        assert live.live_edit_proposals.count() == 1
 
 
 class TestSecretary:
@@ -244,9 +250,14 @@ class TestSecretary:
         live = article_by(desk["reporter"], S.PUBLISHED)
         client.force_login(desk["secretary"])
         data = article_form(live, title="Tít sửa sau khi đăng", is_featured="on")
+        refused = client.post(change_url(live), data)
+        assert refused.status_code == 200  # editing live copy asks for a reason
+        assert "hãy ghi ngắn gọn lý do sửa" in refused.content.decode()
+        data["edit_reason"] = "Tít rõ hơn"
         assert client.post(change_url(live), data).status_code == 302
         live.refresh_from_db()
         assert live.title == "Tít sửa sau khi đăng" and live.is_featured
+        assert live.edited_at is not None and live.correction_note == ""
 
     def test_schedules_a_pending_article_but_publishes_only_when_delegated(self, client, desk):
         pending = article_by(desk["reporter"], S.PENDING_APPROVAL)

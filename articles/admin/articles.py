@@ -19,14 +19,14 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
-from articles import workflow
+from articles import live_edits, workflow
 from articles.admin import desk
 from articles.admin.common import FoldedSearchMixin
+from articles.admin.editing import DATETIME_FORMATS, EditingAdminMixin, EditingFormMixin
 from articles.admin.widgets import ImageChooserWidget
 from articles.models import (
     Article,
     ArticleByline,
-    ArticleRevision,
     ArticleTransition,
     Byline,
     Category,
@@ -57,7 +57,7 @@ def categories_in_menu_order():
     )
 
 
-class ArticleAdminForm(forms.ModelForm):
+class ArticleAdminForm(EditingFormMixin, forms.ModelForm):
     class Meta:
         model = Article
         # The admin narrows these further by role (get_readonly_fields); status is never
@@ -157,14 +157,6 @@ class TransitionInline(ReadOnlyInline):
     verbose_name_plural = "Lịch sử chuyển trạng thái"
 
 
-class RevisionInline(ReadOnlyInline):
-    model = ArticleRevision
-    fields = ["created_at", "user", "title", "sapo"]
-    readonly_fields = fields
-    verbose_name = "phiên bản"
-    verbose_name_plural = "Các phiên bản (tiêu đề, sapo, nội dung)"
-
-
 class QueueFilter(admin.SimpleListFilter):
     """The desk's queues as a list filter: the links on the admin index lead here."""
 
@@ -182,19 +174,28 @@ class QueueFilter(admin.SimpleListFilter):
 
 
 class MoveForm(forms.Form):
-    to_status = forms.ChoiceField(choices=Status.choices)
+    # "publish_now" is the explicit "Xuất bản ngay" button: publish, ignoring any time.
+    to_status = forms.ChoiceField(choices=[*Status.choices, ("publish_now", "Xuất bản ngay")])
     # The status the panel showed: tells a colleague's earlier click from a forged request.
     from_status = forms.ChoiceField(choices=Status.choices, required=False)
     note = forms.CharField(required=False, max_length=2000)
-    published_at = forms.DateTimeField(
-        required=False, input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M"]
-    )
+    published_at = forms.DateTimeField(required=False, input_formats=DATETIME_FORMATS)
+    # "Xuất bản ngay": the explicit choice a publish time in the past asks for.
+    publish_now = forms.BooleanField(required=False)
+    # The article's version the panel showed: a move decided on a stale page is refused.
+    version = forms.IntegerField(required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("to_status") == "publish_now":
+            cleaned["to_status"], cleaned["publish_now"] = Status.PUBLISHED, True
+        return cleaned
 
 
 @admin.register(Article)
-class ArticleAdmin(FoldedSearchMixin, admin.ModelAdmin):
+class ArticleAdmin(EditingAdminMixin, FoldedSearchMixin, admin.ModelAdmin):
     form = ArticleAdminForm
-    inlines = [BylineInline, TransitionInline, RevisionInline]
+    inlines = [BylineInline, TransitionInline]
     list_display = [
         "title", "status_badge", "category", "byline_names", "when", "updated", "preview_link",
     ]  # fmt: skip
@@ -239,7 +240,12 @@ class ArticleAdmin(FoldedSearchMixin, admin.ModelAdmin):
 
     class Media:
         css = {"all": ["admin-newsroom/newsroom.css"]}
-        js = ["admin-newsroom/editor-vi.js", "admin-newsroom/workflow.js"]
+        js = [
+            "admin-newsroom/editor-vi.js",
+            "admin-newsroom/workflow.js",
+            "admin-newsroom/figure-caret.js",
+            "admin-newsroom/autosave.js",
+        ]
 
     # -- who sees and edits what --------------------------------------------------------
 
@@ -253,7 +259,10 @@ class ArticleAdmin(FoldedSearchMixin, admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         allowed = super().has_change_permission(request, obj)
-        return allowed and (obj is None or workflow.can_edit(request.user, obj))
+        if not allowed or obj is None:
+            return allowed
+        # A desk editor may open live copy of their desk to propose a change (live_edits).
+        return workflow.can_edit(request.user, obj) or live_edits.may_propose(request.user, obj)
 
     def has_delete_permission(self, request, obj=None):
         if request.user.is_superuser:
@@ -279,6 +288,8 @@ class ArticleAdmin(FoldedSearchMixin, admin.ModelAdmin):
             readonly.append("is_featured")
         if not (user.is_superuser or workflow.is_secretary(user) or workflow.is_chief(user)):
             readonly.append("slug")  # a live URL is the secretariat's business
+        if obj is not None and obj.is_scheduled and "published_at" not in readonly:
+            readonly.append("published_at")  # Đổi giờ / Hủy hẹn giờ are recorded moves
         return readonly
 
     # -- the form -----------------------------------------------------------------------
@@ -354,11 +365,9 @@ class ArticleAdmin(FoldedSearchMixin, admin.ModelAdmin):
     # -- saving -------------------------------------------------------------------------
 
     def save_model(self, request, obj, form, change):
-        before = workflow.words(obj) if change else None
         if not change:
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
-        workflow.record_revision(obj, request.user, before)
 
     def save_formset(self, request, form, formset, change):
         is_bylines = formset.model is ArticleByline
@@ -374,6 +383,12 @@ class ArticleAdmin(FoldedSearchMixin, admin.ModelAdmin):
             ArticleByline.objects.bulk_update(links, ["position"])
 
     def save_related(self, request, form, formsets, change):
+        if getattr(request, "_proposal", None) is not None:
+            # A proposal for live copy: nothing of the article is saved yet (the change
+            # message reads these lists, which a formset's save() would fill).
+            for formset in formsets:
+                formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+            return
         super().save_related(request, form, formsets, change)
         article = form.instance
         if not change and not article.byline_links.exists():
@@ -381,6 +396,7 @@ class ArticleAdmin(FoldedSearchMixin, admin.ModelAdmin):
             own = list(Byline.objects.filter(user=request.user)[:2])
             if len(own) == 1:
                 ArticleByline.objects.create(article=article, byline=own[0], position=0)
+        self.record_saved(request, article)
 
     # -- the workflow panel and its view --------------------------------------------------
 
@@ -394,6 +410,9 @@ class ArticleAdmin(FoldedSearchMixin, admin.ModelAdmin):
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None and obj.pk:
             context["workflow"] = self.workflow_context(request, obj)
+            context["editing"] = self.editing_context(request, obj)
+        elif add:
+            context["editing"] = self.new_article_context(request)
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def workflow_context(self, request, article) -> dict:
@@ -417,6 +436,7 @@ class ArticleAdmin(FoldedSearchMixin, admin.ModelAdmin):
             "reason": workflow.latest_reason(article),
             "url": reverse("admin:articles_article_move", args=[article.pk]),
             "scheduled_at": date_line(article.published_at) if article.is_scheduled else "",
+            "may_reschedule": article.is_scheduled and workflow.may_publish(user),
         }
 
     def move_view(self, request, object_id):
@@ -433,8 +453,21 @@ class ArticleAdmin(FoldedSearchMixin, admin.ModelAdmin):
         publish_at = form.cleaned_data["published_at"] if to_status == Status.PUBLISHED else None
         try:
             workflow.transition(
-                article, to_status, request.user, form.cleaned_data["note"], published_at=publish_at
+                article, to_status, request.user, form.cleaned_data["note"],
+                published_at=publish_at, publish_now=form.cleaned_data["publish_now"],
+                expected_version=form.cleaned_data["version"],
+            )  # fmt: skip
+        except workflow.StalePage as stale:
+            self.message_user(request, str(stale), messages.WARNING)
+            return redirect("admin:articles_article_change", article.pk)
+        except workflow.PublishTimePassed:
+            self.message_user(
+                request,
+                f"Giờ xuất bản {date_line(publish_at)} đã qua. Chọn giờ trong tương lai để "
+                "hẹn giờ, hoặc bấm “Xuất bản ngay”.",
+                messages.ERROR,
             )
+            return redirect("admin:articles_article_change", article.pk)
         except workflow.MoveRefused:
             shown = form.cleaned_data["from_status"]
             article.refresh_from_db(fields=["status"])

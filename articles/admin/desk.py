@@ -107,6 +107,15 @@ QUEUES = [
         ).order_by("published_at"),
         "time",
     ),
+    Queue(
+        "de-xuat-sua", "Đề xuất sửa bài đang đăng",
+        "Sửa đổi của biên tập viên trên bài đang đăng, chờ duyệt (articles/live_edits.py).",
+        workflow.may_publish,
+        lambda user, qs: qs.filter(live_edit_proposals__state="pending")
+        .distinct()
+        .order_by("-updated_at"),
+        "time", lambda user: False,
+    ),
 ]  # fmt: skip
 QUEUES_BY_KEY = {queue.key: queue for queue in QUEUES}
 

@@ -4,12 +4,12 @@ from articles.models.article import (
     Article,
     ArticleByline,
     ArticleQuerySet,
-    ArticleRevision,
     ArticleTransition,
     ArticleView,
     BodyField,
 )
 from articles.models.base import SlugRedirect
+from articles.models.editing import ArticleAutosave, ArticleLock, LiveEditProposal
 from articles.models.media import Image, Rendition
 from articles.models.royalties import (
     BaseSalary,
@@ -28,9 +28,10 @@ from articles.models.taxonomy import Byline, Category, Topic
 
 __all__ = [
     "Article",
+    "ArticleAutosave",
     "ArticleByline",
+    "ArticleLock",
     "ArticleQuerySet",
-    "ArticleRevision",
     "ArticleTransition",
     "ArticleView",
     "BaseSalary",
@@ -41,6 +42,7 @@ __all__ = [
     "Contributor",
     "Image",
     "MyRoyalty",
+    "LiveEditProposal",
     "Rendition",
     "RoyaltyAllowance",
     "RoyaltyGenre",

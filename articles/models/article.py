@@ -165,6 +165,13 @@ class Article(NormalizedModel):
     first_published_at = models.DateTimeField(
         "xuất bản lần đầu", null=True, blank=True, editable=False
     )
+    # Optimistic locking (articles/locking.py): bumped on every save, carried by every form
+    # and workflow panel, so a save or a move decided on an older page is refused.
+    version = models.PositiveIntegerField("phiên bản số", default=1, editable=False)
+    # The last recorded edit of live copy (articles/live_edits.py): "Cập nhật lúc …" for
+    # readers and the JSON-LD dateModified. Saves before publication leave it empty.
+    edited_at = models.DateTimeField("cập nhật nội dung lúc", null=True, blank=True, editable=False)
+    correction_note = models.TextField("đính chính", blank=True, editable=False)
     comments_enabled = models.BooleanField("cho phép phản hồi", default=True)
     is_featured = models.BooleanField("tin nổi bật", default=False)
     created_by = models.ForeignKey(
@@ -228,6 +235,8 @@ class Article(NormalizedModel):
         self.body = clean_html(self.body)
         self.body_html = clean_html(enrich_figures(self.body))
         self.search_text = fold(" ".join([self.title, self.sapo, strip_tags(self.body)]))
+        if not self._state.adding:
+            self.version = (self.version or 0) + 1
         if self._state.adding and not kwargs.get("force_update"):
             self._insert_with_fresh_public_id(*args, **kwargs)
         else:
@@ -281,9 +290,21 @@ class Article(NormalizedModel):
         return self.status == self.Status.PUBLISHED and not self.is_public
 
     @property
+    def modified_at(self):
+        """When readers' copy last changed: a recorded live edit, else publication. Internal
+        saves (a workflow move, a featured flag) are not news to readers or search engines."""
+        return self.edited_at or self.published_at or self.updated_at
+
+    @property
     def cover_in_body(self) -> bool:
         """The cover is also a figure of the body: the page shows it once, in the body."""
         return bool(self.cover_id) and self.cover_id in figure_ids(self.body_html)
+
+    @property
+    def reading_minutes(self) -> int:
+        from articles.reading import reading_minutes
+
+        return reading_minutes(self.body_html)
 
     @property
     def body_markup(self):
@@ -321,7 +342,7 @@ class Article(NormalizedModel):
             ("og:description", self.sapo),
             ("og:url", url),
             ("article:published_time", iso(self.published_at)),
-            ("article:modified_time", iso(self.updated_at)),
+            ("article:modified_time", iso(self.modified_at)),
             ("article:section", self.category.name),
             ("twitter:card", "summary_large_image" if self.cover_id else "summary"),
             ("twitter:title", self.title),
@@ -353,7 +374,7 @@ class Article(NormalizedModel):
             "headline": self.title[:110],
             "description": self.sapo,
             "datePublished": iso(self.published_at),
-            "dateModified": iso(self.updated_at),
+            "dateModified": iso(self.modified_at),
             "inLanguage": "vi",
             "articleSection": self.category.name,
             "author": authors or [{"@type": "Organization", "name": site.masthead_name}],
@@ -463,27 +484,6 @@ class ArticleTransition(models.Model):
 
     def __str__(self):
         return f"{self.article_id}: {self.from_status} → {self.to_status}"
-
-
-class ArticleRevision(models.Model):
-    """A snapshot of the words of an article, taken whenever they change."""
-
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="revisions")
-    title = models.CharField(max_length=300)
-    sapo = models.TextField(blank=True)
-    body = models.TextField(blank=True)
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        verbose_name = "phiên bản"
-        verbose_name_plural = "phiên bản"
-        ordering = ["-created_at", "-pk"]
-
-    def __str__(self):
-        return f"{self.article_id} @ {self.created_at:%d/%m/%Y %H:%M}"
 
 
 class ArticleView(models.Model):
