@@ -43,7 +43,10 @@ def _attribute_filter(tag: str, attr: str, value: str) -> str | None:
         if attr in {"src", "srcset"}:
             urls = [part.split()[0] for part in value.split(",") if part.strip()]
             media = settings.MEDIA_URL
-            ok = bool(urls) and all(u.startswith(media) and "//" not in u for u in urls)
+            # MEDIA_URL may be a bucket's or a CDN's absolute base (newsroom/storage.py).
+            ok = bool(urls) and all(
+                u.startswith(media) and "//" not in u[len(media) :] for u in urls
+            )
             return value if ok else None
         if attr in {"data-file", "width", "height"}:
             return value if _DIGITS.match(value) else None

@@ -18,3 +18,5 @@ articles_changed = Signal()
 image_changed = Signal()
 # Categories moved under another parent: their articles changed section. `category`.
 category_moved = Signal()
+# Every media URL changed (the files moved to a bucket, or a CDN base was set): no sender args.
+media_moved = Signal()

@@ -13,6 +13,8 @@ import environ
 from django.core.exceptions import ImproperlyConfigured
 
 from newsroom import headers
+from newsroom.db_router import replica_database
+from newsroom.storage import media_storage
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -75,6 +77,8 @@ MIDDLEWARE = [
     "pagecache.middleware.PageCacheMiddleware",
     # Database unreachable: a 503 page (and, above, a stale copy), never a 500.
     "newsroom.outage.DatabaseOutageMiddleware",
+    # Readers' database: the replica when DATABASE_REPLICA_URL is set (else a no-op).
+    "newsroom.db_router.ReplicaMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -133,6 +137,14 @@ else:
         "init_command", "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
     )
     DATABASES["default"]["OPTIONS"].setdefault("transaction_mode", "IMMEDIATE")
+
+# Anonymous reader pages from a streaming replica when one is named (newsroom/db_router.py).
+DATABASE_REPLICA_URL = env.str("DATABASE_REPLICA_URL", default="")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = replica_database(
+        env.db_url_config(DATABASE_REPLICA_URL), DATABASES["default"]
+    )
+    DATABASE_ROUTERS = ["newsroom.db_router.ReplicaRouter"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -196,6 +208,17 @@ STORAGES = {
         )
     },
 }
+# Uploads and renditions in an S3-compatible bucket when MEDIA_STORAGE is s3://... (see
+# newsroom/storage.py); MEDIA_URL becomes the bucket's or the CDN's public base. Changing the
+# base needs `manage.py copy_media --redraw` (stored bodies hold rendition URLs).
+_media = media_storage(
+    env.str("MEDIA_STORAGE", default=""), cdn_url=env.str("MEDIA_CDN_URL", default="")
+)
+STORAGES["default"] = _media.storage
+MEDIA_URL = _media.media_url
+if _media.is_s3:
+    SERVE_MEDIA = False
+
 # Uploaded photos: at most this many pixels are decoded (Pillow's bomb guard is set from it).
 MAX_IMAGE_PIXELS = env.int("MAX_IMAGE_PIXELS", default=40_000_000)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024

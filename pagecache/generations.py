@@ -41,6 +41,7 @@ ARTICLE_GEN_SECONDS = 30 * 24 * 3600  # an unchanged article's pages just rebuil
 SITE = "site"
 CONTENT = "content"
 SCHEDULE_KEY = "gen:next-scheduled"
+CHANGED_KEY = "gen:changed-at"  # wall time of the latest bump (the replica router reads it)
 
 _local: dict[str, tuple[float, object]] = {}
 _stamps: dict[tuple, tuple[float, str]] = {}  # key_for(): scopes -> (expiry, stamp)
@@ -103,10 +104,13 @@ def _new_token() -> str:
 def bump(*scopes: str) -> None:
     tokens = {_gen_key(scope): _new_token() for scope in scopes}
     lasting = {k: v for k, v in tokens.items() if not k.startswith(_ARTICLE_GEN)}
-    failed = cache.set_many(lasting, None) if lasting else []
     if len(tokens) > len(lasting):
-        failed += cache.set_many({k: v for k, v in tokens.items() if k not in lasting},
-                                 ARTICLE_GEN_SECONDS)  # fmt: skip
+        failed = cache.set_many({k: v for k, v in tokens.items() if k not in lasting},
+                                ARTICLE_GEN_SECONDS)  # fmt: skip
+    else:
+        failed = []
+    # With it, when content last changed (the replica router reads it).
+    failed += cache.set_many({**lasting, CHANGED_KEY: time.time()}, None)
     if failed:  # the shared cache is down: new local generations now, the bump later
         with _lock:
             _outage["salt"] = _new_token()
@@ -114,6 +118,12 @@ def bump(*scopes: str) -> None:
     if CONTENT in scopes:
         remember_next_scheduled()
     forget_local()
+
+
+def seconds_since_change() -> float:
+    """How long ago anything was bumped, from the shared cache (infinity when unknown)."""
+    changed = cache.get(CHANGED_KEY)
+    return time.time() - changed if changed else float("inf")
 
 
 def _outage_generation() -> str:
@@ -192,13 +202,16 @@ def generations(*scopes: str) -> dict[str, str]:
 
 def key_for(name: str, *scopes: str, extra: str = "") -> str:
     """A cache key that changes whenever any of `scopes` is bumped, and at midnight. The
-    generations of each set of scopes are kept for LOCAL_SECONDS too: a page asks a dozen
-    times."""
+    generations of each set of scopes are kept too (a page asks a dozen times), but no
+    longer than the generations they were made from: a change shows on every node within
+    LOCAL_SECONDS, not twice that."""
     now = time.monotonic()
     kept = _stamps.get(scopes)
     if kept is None or kept[0] <= now or _is_due(_local.get(SCHEDULE_KEY, (0, 0))[1]):
         gens = generations(*scopes)
-        kept = _stamps[scopes] = (now + LOCAL_SECONDS, ".".join(str(gens[s]) for s in scopes))
+        with _lock:
+            until = min(_local.get(_gen_key(s), (now, 0))[0] for s in scopes)
+        kept = _stamps[scopes] = (until, ".".join(str(gens[s]) for s in scopes))
     return f"{name}:{kept[1]}:{_today()}:{extra}"
 
 

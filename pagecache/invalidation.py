@@ -174,6 +174,7 @@ def connect() -> None:
     content.articles_changed.connect(articles_changed, dispatch_uid="inv-articles-changed")
     content.category_moved.connect(site_changed, dispatch_uid="inv-category-moved")
     content.image_changed.connect(image_changed, dispatch_uid="inv-image-signal")
+    content.media_moved.connect(site_changed, dispatch_uid="inv-media-moved")
     for signal in (post_save, post_delete):
         signal.connect(byline_link_changed, sender=ArticleByline,
                        dispatch_uid=f"inv-byline-link-{signal}")  # fmt: skip

@@ -87,3 +87,13 @@ def public_site(settings):
         pk=1,
         defaults={"masthead_name": "Báo Mẫu", "domain": "baomau.vn", "tagline": "Tin tức tỉnh nhà"},
     )
+
+
+@pytest.fixture(scope="session")
+def s3_server():
+    """moto's S3 server on a free loopback port, for the whole session (tests/s3.py)."""
+    from tests import s3
+
+    server = s3.start_server()
+    yield server
+    server.stop()

@@ -177,9 +177,10 @@ class TestBodyFigures:
         assert 'alt="Quang cảnh"' in img and 'loading="lazy"' in img
         assert "<figcaption>Quang cảnh (Ảnh: MINH AN)</figcaption>" in article.body_html
 
-    def test_an_image_typed_as_a_url_is_refused(self, client, reporter):
+    def test_an_image_typed_as_a_url_is_refused(self, client, reporter, settings):
         image = make_image()
-        body = '<figure><img src="/media/images/x.jpg" alt="x"><figcaption>x</figcaption></figure>'
+        typed = f"{settings.MEDIA_URL}images/x.jpg"  # our own media's URL: disk or bucket
+        body = f'<figure><img src="{typed}" alt="x"><figcaption>x</figcaption></figure>'
         response = self.post_article(client, body)
         assert response.status_code == 200
         assert "Thư viện ảnh" in str(response.context["adminform"].form.errors["body"])
