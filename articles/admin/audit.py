@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from articles import audit
+from articles.admin.common import ReadOnlyAdminMixin
 from articles.models import Article, AuditEntry
 from articles.notifications import display_name
 from articles.vietnamese import short_datetime
@@ -52,7 +53,7 @@ class ArticleFilter(admin.SimpleListFilter):
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["when", "who", "action", "article_link", "target", "summary", "reason"]
     list_display_links = None
     list_filter = [PersonFilter, "action", ArticleFilter, ("at", admin.DateFieldListFilter)]
@@ -77,15 +78,6 @@ class AuditEntryAdmin(admin.ModelAdmin):
         if not self.has_module_permission(request):
             return False
         return obj is None or audit.readable_by(request.user).filter(pk=obj.pk).exists()
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description="thời điểm (GMT+7)", ordering="at")
     def when(self, entry):

@@ -1,4 +1,5 @@
-"""Small pieces shared by the admin modules: accent-insensitive search and thumbnails."""
+"""Small pieces shared by the admin modules: accent-insensitive search, thumbnails and
+read-only records."""
 
 from django.db.models import Q, QuerySet
 from django.utils.html import format_html
@@ -40,3 +41,17 @@ def thumbnail(image, width: int = 120):
         image.alt,
         width,
     )
+
+
+class ReadOnlyAdminMixin:
+    """For records written only by the code (moves, notifications, the audit log, a
+    reporter's own royalties): they can be read, never added, changed or deleted here."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

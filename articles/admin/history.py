@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from articles import workflow
+from articles.admin.common import ReadOnlyAdminMixin
 from articles.models import ArticleTransition
 from articles.notifications import display_name
 from articles.vietnamese import short_datetime
@@ -17,7 +18,7 @@ from articles.vietnamese import short_datetime
 AUTO_ROW = re.compile(r"\bobject \(\d+\)")
 
 
-class TransitionInline(admin.TabularInline):
+class TransitionInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = ArticleTransition
     fields = ["when", "from_label", "to_label", "who", "reason"]
     readonly_fields = fields
@@ -33,15 +34,6 @@ class TransitionInline(admin.TabularInline):
 
     def has_view_permission(self, request, obj=None):
         return obj is None or workflow.can_view(request.user, obj)
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description="thời điểm (GMT+7)")
     def when(self, move):

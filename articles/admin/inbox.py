@@ -8,6 +8,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 
 from articles import notifications
+from articles.admin.common import ReadOnlyAdminMixin
 from articles.models import Notification
 from articles.vietnamese import short_datetime
 
@@ -34,7 +35,7 @@ def mark_selected_read(modeladmin, request, queryset):
 
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["state", "message", "when"]
     list_display_links = None
     list_filter = [ReadFilter, "kind"]
@@ -53,15 +54,6 @@ class NotificationAdmin(admin.ModelAdmin):
     def has_view_permission(self, request, obj=None):
         allowed = self.has_module_permission(request)
         return allowed and (obj is None or obj.recipient_id == request.user.pk)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description="")
     def state(self, notification):
