@@ -8,7 +8,7 @@ class ArticlesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from articles import audit, derived, notifications, revisions
+        from articles import audit, derived, notifications, parts, revisions
         from articles.models import Article, ArticleTransition, Image, Rendition
         from articles.models.media import image_deleted, rendition_deleted
         from articles.roles import sync_groups
@@ -26,3 +26,5 @@ class ArticlesConfig(AppConfig):
             notifications.transition_saved, sender=ArticleTransition, dispatch_uid="notify.move"
         )
         audit.connect()
+        # An article's stored HTML goes stale with whatever it shows (articles/parts.py).
+        parts.connect()

@@ -3,39 +3,76 @@ query and its category from the cached map. Reader pages and the comment form's 
 start here."""
 
 import functools
+from datetime import datetime
 
+from django.db import connection
+from django.db.models import F
 from django.http import Http404
 
-from articles.models import Article, Category, absolute_url
+from articles import parts
+from articles.models import Article, absolute_url
 
 # What an article page reads of the row when its parts come from the cache (the URL, the
-# visibility, the title and description); article.load_relations() reads the rest when a
-# part is rendered. The category comes from Category.by_id(), not a join.
+# visibility, the title and description) and, in the same query, its stored HTML
+# (articles/parts.py); article.load_relations() reads the rest when a part has to be
+# rendered. The category comes from Category.by_id(), not a join.
 PAGE_FIELDS = (
     "title", "slug", "public_id", "sapo", "status", "published_at", "first_published_at",
-    "created_at", "category",
+    "created_at", "category", "comments_enabled",
 )  # fmt: skip
+STORED = ("stamp", *parts.NAMES)
 
 
-@functools.cache
-def _page_sql() -> str:
-    """The SQL of load_article(), compiled by the ORM once per process: for this one query,
-    run on every uncached article page, compiling costs more than running it."""
-    query = Article.objects.only(*PAGE_FIELDS).filter(public_id="").order_by().query
-    return query.sql_with_params()[0]
+class Compiled:
+    """A query compiled by the ORM once per process and run with each call's values: for
+    the small queries of an uncached article page, compiling costs more than running them.
+    `build(**marks)` returns the queryset; each mark is a value found nowhere else in the
+    query, so that it can be found among the compiled parameters and replaced there."""
+
+    def __init__(self, build, **marks):
+        self.build, self.marks = build, marks
+
+    @functools.cached_property
+    def _compiled(self) -> tuple:
+        queryset = self.build(**self.marks)
+        sql, params = queryset.query.sql_with_params()
+        names = {_as_param(value): name for name, value in self.marks.items()}
+        slots = [names.get(param) for param in params]
+        if set(filter(None, slots)) != set(self.marks):
+            raise ValueError("a mark is missing from the compiled parameters")
+        return queryset.model, sql, list(zip(slots, params, strict=True))
+
+    def run(self, **values) -> list:
+        model, sql, slots = self._compiled
+        params = [_as_param(values[name]) if name else same for name, same in slots]
+        return list(model.objects.raw(sql, params))
+
+
+def _as_param(value):
+    """A value as the compiler passes it to the driver (SQLite takes datetimes as text)."""
+    if isinstance(value, datetime):
+        return connection.ops.adapt_datetimefield_value(value)
+    return value
+
+
+_page = Compiled(
+    lambda public_id: (
+        Article.objects.only(*PAGE_FIELDS)
+        .filter(public_id=public_id)
+        .annotate(**{f"parts_{name}": F(f"stored_parts__{name}") for name in STORED})
+        .order_by()
+    ),
+    public_id="(public id)",
+)
 
 
 def load_article(public_id: str) -> Article:
     """The article for `public_id`, public or not (callers decide who may see it); 404 when
     there is none."""
-    found = list(Article.objects.raw(_page_sql(), [public_id]))
+    found = _page.run(public_id=public_id)
     if not found:
         raise Http404("Bài viết không tồn tại.")
-    article = found[0]
-    category = Category.by_id().get(article.category_id)
-    if category is not None:  # else (a category seconds old) it loads as usual
-        article.category = category
-    return article
+    return Article.with_categories(found)[0]
 
 
 def article_context(article, preview: bool = False) -> dict:

@@ -108,6 +108,12 @@ def trusted_html(value: str) -> SafeString:
     return mark_safe(value)  # noqa: S308 -- value is clean_html() output, see docstring
 
 
+def stored_render(value: str) -> SafeString:
+    """Mark safe an article's stored parts (articles/parts.py): HTML rendered by the
+    project's own templates, which escaped every value they printed, kept as rendered."""
+    return mark_safe(value)  # noqa: S308 -- template output, see docstring
+
+
 def json_ld_script(data) -> SafeString:
     """<script type="application/ld+json"> with <, > and & escaped inside the JSON, so no
     title or sapo can close the script element."""

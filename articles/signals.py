@@ -20,3 +20,18 @@ image_changed = Signal()
 category_moved = Signal()
 # Every media URL changed (the files moved to a bucket, or a CDN base was set): no sender args.
 media_moved = Signal()
+
+
+def m2m_article_ids(instance, action, reverse, pk_set) -> list[int]:
+    """The articles an m2m_changed of Article.topics or Article.bylines touched, from either
+    side (article.topics.add(topic) or topic.articles.add(article)). A clear from the
+    topic's side is announced twice: at pre_clear, when its articles can still be listed,
+    this remembers them on the instance for post_clear."""
+    if action == "pre_clear" and reverse:
+        instance._cleared_ids = list(instance.articles.values_list("pk", flat=True))
+        return []
+    if action not in {"post_add", "post_remove", "post_clear"}:
+        return []
+    if not reverse:
+        return [instance.pk]
+    return list(pk_set if action != "post_clear" else getattr(instance, "_cleared_ids", ()))

@@ -4,6 +4,8 @@
     python bench/probe.py explain URL...   EXPLAIN ANALYZE of the SQL each page issues
     python bench/probe.py crawl FILE       the archive's article paths, shuffled, one a line
     python bench/probe.py profile N        cProfile of N cold article pages (widgets warm)
+    python bench/probe.py publish N        the first page after each of N publishes, against
+                                           a cold page with nothing published before it
 
 `explain` renders each page twice with the Django test client and the benchmark's cookie
 (so the page cache is bypassed, as in the "uncached" rows); the queries of the second
@@ -204,6 +206,48 @@ def profile(count: int) -> None:
     stats.sort_stats("tottime").print_stats(25)
 
 
+def publish(count: int) -> None:
+    """CPU time of a cold archive article page right after a publish (which moves the
+    content generation: every site-wide widget is built again) against a cold article page
+    with the widgets warm. The publish itself (saving, rendering the new article's stored
+    HTML) is the editor's request and is not counted. The published articles are deleted."""
+    import time
+
+    from django.utils import timezone
+
+    from articles.models import ArticleByline
+
+    client = Client()
+    client.cookies["sessionid"] = COOKIE
+    paths = archive_paths(2 * count + 1, seed=int(time.time()))
+    client.get(paths.pop())
+    template = Article.objects.published().order_by("-published_at").first()
+    made, cold, after = [], [], []
+    try:
+        for index in range(count):
+            started = time.process_time()
+            assert client.get(paths[2 * index]).status_code == 200
+            cold.append(time.process_time() - started)
+            article = Article.objects.create(
+                title=f"Bài đo hiệu năng số {index}", sapo=template.sapo, body=template.body,
+                category=template.category, cover=template.cover, status=Article.Status.DRAFT,
+            )  # fmt: skip
+            made.append(article.pk)
+            for link in template.byline_links.all():
+                ArticleByline.objects.create(article=article, byline=link.byline, role=link.role)
+            article.status, article.published_at = Article.Status.PUBLISHED, timezone.now()
+            article.save()  # published: the content generation moves after the commit
+            started = time.process_time()
+            assert client.get(paths[2 * index + 1]).status_code == 200
+            after.append(time.process_time() - started)
+    finally:
+        Article.objects.filter(pk__in=made).delete()
+    cold_ms, after_ms = (1000 * sum(x) / len(x) for x in (cold, after))
+    print(json.dumps({"publishes": count, "cold_ms": round(cold_ms, 2),
+                      "after_publish_ms": round(after_ms, 2),
+                      "ratio": round(after_ms / cold_ms, 2)}))  # fmt: skip
+
+
 if __name__ == "__main__":
     if sys.argv[1:2] == ["targets"]:
         print(json.dumps(targets(), ensure_ascii=False))
@@ -213,5 +257,7 @@ if __name__ == "__main__":
         crawl(sys.argv[2])
     elif sys.argv[1:2] == ["profile"]:
         profile(int(sys.argv[2]))
+    elif sys.argv[1:2] == ["publish"]:
+        publish(int(sys.argv[2]))
     else:
         sys.exit(__doc__)

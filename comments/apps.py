@@ -10,7 +10,11 @@ class CommentsConfig(AppConfig):
         # The content room keeps the newsroom's notifications and audit log but must not
         # import this room, so the comment room hands its events over here.
         from articles import audit, notifications
+        from comments import rendering
         from comments.signals import comment_decided, comment_held
+
+        # The list of comments is stored with the article's own HTML (articles/parts.py).
+        rendering.connect()
 
         comment_held.connect(
             lambda sender, article_id, **kw: notifications.comment_waiting(article_id),

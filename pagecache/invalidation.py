@@ -112,21 +112,11 @@ def byline_link_changed(sender, instance, **kwargs):
 def relation_changed(sender, instance, action, reverse, pk_set, **kwargs):
     """Topics and bylines added or removed, from either side: article.topics.add(topic) and
     topic.articles.add(article) both land here."""
-    if action not in {"post_add", "post_remove", "post_clear", "pre_clear"}:
+    ids = content.m2m_article_ids(instance, action, reverse, pk_set)
+    if not ids:
         return
-    if action == "pre_clear" and reverse:
-        # Clearing from the topic's side: after it nobody can say which articles it had.
-        instance._cleared_ids = list(instance.articles.values_list("pk", flat=True))
-        return
-    if action == "pre_clear":
-        return
-    if reverse:
-        ids = pk_set if action != "post_clear" else getattr(instance, "_cleared_ids", ())
-        listed = Article.objects.filter(pk__in=ids or (), status=Article.Status.PUBLISHED)
-        published = list(listed.values_list("pk", flat=True))
-    else:
-        published = [instance.pk] if instance.status == Article.Status.PUBLISHED else []
-    if published:
+    listed = Article.objects.filter(pk__in=ids, status=Article.Status.PUBLISHED)
+    if published := list(listed.values_list("pk", flat=True)):
         bump_after_commit(CONTENT, *_public_scopes(published))
 
 

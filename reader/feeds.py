@@ -6,7 +6,7 @@ xml_text() because one pasted control character would otherwise make the feed a 
 """
 
 from django.contrib.syndication.views import Feed
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -15,6 +15,7 @@ from django.utils.html import escape
 
 from articles.models import Article, Category, SiteSettings, absolute_url
 from articles.vietnamese import without_controls
+from pagecache.fragments import fragment
 
 FEED_SIZE = 50
 ENCLOSURE_WIDTH = 960
@@ -115,8 +116,30 @@ class CategoryFeed(LatestArticlesFeed):
         return absolute_url(reverse("reader:rss_category", args=[obj.slug]))
 
 
-latest_articles_feed = LatestArticlesFeed()
+_latest_articles_feed = LatestArticlesFeed()
 _category_feed = CategoryFeed()
+
+
+def _kept(request, key: str, feed, **kwargs) -> HttpResponse:
+    """A feed is the same for every reader and changes only with the content: it is built
+    once per content generation (pagecache/generations.py) and kept as its bytes."""
+
+    def build():
+        response = feed(request, **kwargs)
+        return {name: response[name] for name in _KEPT_HEADERS if name in response}, (
+            response.content
+        )
+
+    headers, body = fragment("rss", build, extra=key)
+    return HttpResponse(body, headers=headers)
+
+
+_KEPT_HEADERS = ("Content-Type", "Last-Modified")
+
+
+def latest_articles_feed(request):
+    """/rss/home.rss"""
+    return _kept(request, "home", _latest_articles_feed)
 
 
 def category_feed(request, category):
@@ -126,4 +149,4 @@ def category_feed(request, category):
         raise Http404("Chuyên mục không tồn tại.")
     if moved:
         return redirect("reader:rss_category", found.slug, permanent=True)
-    return _category_feed(request, category=found)
+    return _kept(request, f"category:{found.pk}", _category_feed, category=found)

@@ -14,6 +14,7 @@ asked of the database (PostgreSQL: `search_exact`, SQLite: the text), title and 
 checked here. Work per search is bounded whatever the size of the archive.
 """
 
+import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -22,6 +23,7 @@ from functools import cached_property
 
 from django.contrib.postgres.search import SearchQuery, TrigramWordSimilarity
 from django.db.models import Case, F, Func, Q, QuerySet, TextField, Value, When
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
@@ -36,6 +38,7 @@ from articles.vietnamese import (
     sort_key,
     without_controls,
 )
+from pagecache.fragments import fragment
 
 MAX_QUERY_LENGTH = 200  # the search boxes say maxlength="200" too
 MAX_WORDS = 12
@@ -140,6 +143,17 @@ class SearchParams:
     @property
     def is_empty(self) -> bool:
         return not self.words
+
+    @property
+    def cache_key(self) -> str:
+        """What the results depend on besides the content, as a short fixed-size key."""
+        asked = [
+            self.query,
+            self.category.pk if self.category else "",
+            self.date_from,
+            self.date_to,
+        ]
+        return hashlib.blake2b("\0".join(map(str, asked)).encode(), digest_size=16).hexdigest()
 
 
 def filter_categories() -> list[Category]:
@@ -293,6 +307,14 @@ class SearchResults:
         return f"{self.total:,}".replace(",", ".")
 
 
+def results_for(params: SearchParams) -> SearchResults:
+    """run(), kept until the content changes: a word many readers look for is ranked once
+    per content generation (pagecache/generations.py), not once per reader."""
+    if params.is_empty:
+        return SearchResults()
+    return fragment("search", lambda: run(params), extra=params.cache_key)
+
+
 def run(params: SearchParams) -> SearchResults:
     """Match, rank the newest RANK_LIMIT matches, cap to MAX_PAGES pages. Two queries in the
     common case; one more to count past RANK_LIMIT; one more for the typo fallback."""
@@ -349,6 +371,19 @@ def _typo_fallback(base: QuerySet, params: SearchParams) -> SearchResults:
 
 
 # -- a page of results ---------------------------------------------------------------------
+
+
+def page_html(page, params: SearchParams) -> str:
+    """A page of results as HTML, kept like the ranking: drawn once per content generation."""
+    if not page.object_list:
+        return ""
+    return fragment(
+        "search:page",
+        lambda: render_to_string(
+            "articles/search_results.html", {"articles": load_page(page, params)}
+        ),
+        extra=f"{params.cache_key}:{page.number}",
+    )
 
 
 def load_page(page, params: SearchParams) -> list[Article]:

@@ -199,10 +199,10 @@ def server_error(request):
 def search(request):
     """/tim-kiem/?q=: tone-insensitive search; the work is in reader/search.py."""
     params = site_search.SearchParams.from_querydict(request.GET)
-    results = site_search.run(params)
+    results = site_search.results_for(params)
     page = paginate(request, results.ids, site_search.PER_PAGE)
-    articles = site_search.load_page(page, params)
-    context = {"params": params, "results": results, "page": page, "articles": articles}
+    results_html = site_search.page_html(page, params)
+    context = {"params": params, "results": results, "page": page, "results_html": results_html}
     response = render(request, "articles/search.html", context)
     response["X-Robots-Tag"] = "noindex, follow"
     return response

@@ -2,15 +2,17 @@
 template under templates/widgets/ with a fixed number of queries, whatever the data. The
 template tags (reader/templatetags/reader.py) render and cache them."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.db.models import F, Q, Sum, Window
 from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
 
+from articles import parts
 from articles.models import Article, Category, SiteSettings, Topic, WebsiteLink
+from articles.public import Compiled
 from comments.actions import THANKS_ANCHOR, comments_open
-from comments.models import Comment
+from comments.rendering import comment_lists
 from pagecache.fragments import fragment
 from pagecache.generations import SITE
 
@@ -38,23 +40,25 @@ def latest_articles(limit=10):
     return {"articles": list(articles[:limit])}
 
 
+_older = Compiled(
+    lambda category_id, before, pk, now: Article.objects.published(at=now)
+    .filter(category_id=category_id)
+    .filter(Q(published_at__lt=before) | Q(published_at=before, pk__lt=pk))
+    .order_by("-published_at", "-pk")
+    .only(*Article.LINK_FIELDS)[:OTHER_ARTICLES_MAX],
+    category_id=-19001, pk=-19002,
+    before=datetime(1901, 1, 1, tzinfo=UTC), now=datetime(1902, 2, 2, tzinfo=UTC),
+)  # fmt: skip
+OTHER_ARTICLES_MAX = 10
+
+
 def other_articles(article, limit=10):
     """Các tin khác: older public articles of the same category, newest first."""
     if article.published_at is None:  # a draft in preview has no place in the timeline yet
         return {"articles": []}
-    older = (
-        Article.objects.published()
-        .filter(category_id=article.category_id)
-        .filter(
-            Q(published_at__lt=article.published_at)
-            | Q(published_at=article.published_at, pk__lt=article.pk)
-        )
-        .exclude(pk=article.pk)
-        .lean()
-        .select_related("category__parent")
-        .order_by("-published_at", "-pk")
-    )
-    return {"articles": list(older[:limit])}
+    older = _older.run(category_id=article.category_id, before=article.published_at,
+                       pk=article.pk, now=timezone.now())  # fmt: skip
+    return {"articles": Article.with_categories(older[:limit])}
 
 
 def most_read(limit=10):
@@ -136,20 +140,10 @@ def site_footer(site, full=False):
 
 
 def comment_box(article, form, sent: bool) -> dict:
-    rows = list(
-        Comment.objects.approved()
-        .filter(article=article)
-        .order_by("created_at", "pk")
-        .only("pk", "parent_id", "name", "content", "created_at", "is_newsroom_reply")
-    )
-    replies: dict[int, list] = {}
-    for row in rows:
-        if row.parent_id:
-            replies.setdefault(row.parent_id, []).append(row)
-    threads = [(row, replies.get(row.pk, [])) for row in rows if not row.parent_id]
+    kept = parts.stored(article)
     return {
         "article": article,
-        "threads": threads,
+        "comments_html": kept["comments"] if kept else comment_lists([article])[article.pk],
         "form": form,
         "kept": form.kept(),
         "token": form.token_value(),

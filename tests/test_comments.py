@@ -359,8 +359,12 @@ class TestShowing:
         article = make_article()
         when = timezone.make_aware(timezone.datetime(2026, 11, 27, 8, 15))
         comment = make_comment(article, name="Trần Thị Mai", email="mai@example.vn",
-                               content="Dòng một\nDòng hai https://spam.example")  # fmt: skip
+                               content="Dòng một\nDòng hai https://spam.example",
+                               status=Comment.Status.PENDING)  # fmt: skip
         Comment.objects.filter(pk=comment.pk).update(created_at=when)
+        comment.refresh_from_db()
+        comment.status = Comment.Status.APPROVED
+        comment.save()  # approved: shown from now on
         body = page(client, article)
         assert "<bdi>Trần Thị Mai</bdi>" in body and "27/11/2026 08:15" in body
         assert "Dòng một<br>Dòng hai https://spam.example" in body

@@ -151,3 +151,25 @@ class TestAutodiscovery:
 
 def hours_ago(hours):
     return timezone.now() - timedelta(hours=hours)
+
+
+class TestKeptUntilTheContentChanges:
+    def test_a_second_reader_gets_the_feed_without_a_query(self, client):
+        make_article(title="Tin thứ nhất")
+        client.cookies["sessionid"] = "reader"  # past the page cache
+        read(client, "/rss/home.rss")
+        with CaptureQueriesContext(connection) as queries:
+            _, parsed = read(client, "/rss/home.rss")
+        assert len(queries) == 0
+        assert [entry.title for entry in parsed.entries] == ["Tin thứ nhất"]
+
+    def test_a_publish_is_in_the_next_feed(self, client):
+        section = make_category(slug="xa-hoi")
+        make_article(title="Tin cũ", category=section)
+        client.cookies["sessionid"] = "reader"
+        read(client, "/rss/home.rss")
+        read(client, "/rss/xa-hoi.rss")
+        make_article(title="Tin vừa đăng", category=section)
+        for url in ("/rss/home.rss", "/rss/xa-hoi.rss"):
+            _, parsed = read(client, url)
+            assert parsed.entries[0].title == "Tin vừa đăng"

@@ -1,17 +1,12 @@
 """The content model. Import from here: `from articles.models import Article`."""
 
-from articles.models.article import (
-    Article,
-    ArticleByline,
-    ArticleQuerySet,
-    ArticleTransition,
-    ArticleView,
-    BodyField,
-)
+from articles.models.activity import ArticleTransition, ArticleView
+from articles.models.article import Article, ArticleByline, ArticleQuerySet, BodyField
 from articles.models.base import SlugRedirect
 from articles.models.desk import AuditEntry, Notification, NotificationSettings
 from articles.models.editing import ArticleAutosave, ArticleLock, LiveEditProposal
 from articles.models.media import Image, Rendition
+from articles.models.parts import ArticleParts
 from articles.models.royalties import (
     BaseSalary,
     BylineOwner,
@@ -32,6 +27,7 @@ __all__ = [
     "ArticleAutosave",
     "ArticleByline",
     "ArticleLock",
+    "ArticleParts",
     "ArticleQuerySet",
     "ArticleTransition",
     "ArticleView",

@@ -88,10 +88,12 @@ class SectionField(models.ForeignKey):
 
 
 class ArticleQuerySet(derived.DerivedColumnsQuerySet):
-    def published(self):
-        """The one definition of what readers see: published, and its time has come.
-        A future published_at is a scheduled article; no job is needed to release it."""
-        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+    def published(self, at=None):
+        """The one definition of what readers see: published, and its time has come (by
+        `at`, now unless told). A future published_at is a scheduled article; no job is
+        needed to release it."""
+        moment = timezone.now() if at is None else at
+        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=moment)
 
     def in_category(self, category):
         """A category page's articles: its own, and its children's when it is a section."""
@@ -191,6 +193,9 @@ class Article(NormalizedModel):
     # What ArticleQuerySet.lean() leaves out. The reader page needs only body_html.
     LARGE_FIELDS = ("body", "body_html", "search_text", "search_vector", "search_exact")
     # What no reader page shows: load_relations() leaves them in the database.
+    # What a link to the article shows and its address is made of (Các tin khác).
+    LINK_FIELDS = ("title", "slug", "public_id", "category", "published_at",
+                   "first_published_at", "created_at")  # fmt: skip
     UNSHOWN_FIELDS = frozenset({"body", "search_text", "search_vector", "search_exact"})
 
     class Meta:
@@ -404,16 +409,36 @@ class Article(NormalizedModel):
         }
         return [article, breadcrumb]
 
-    def load_relations(self) -> None:
+    def load_relations(self, prefetch: bool = True) -> None:
         """For a page that renders the whole article: the columns a lighter query left out
-        (one query), the bylines, topics and the cover with its renditions (four). A no-op
-        when they are loaded already."""
+        (one query), the bylines, topics and the cover with its renditions (four; with
+        `prefetch` off the caller loads those for many articles at once). A no-op when they
+        are loaded already."""
         # Not the stored body, search text or vectors: pages show body_html, and those
         # columns together weigh several times as much.
         if deferred := self.get_deferred_fields() - self.UNSHOWN_FIELDS:
             self.refresh_from_db(fields=deferred)
+        if prefetch:
+            self.prefetch_relations([self])
+
+    @staticmethod
+    def with_categories(articles) -> list:
+        """`articles` with their categories from Category.by_id(), not from a join (one
+        seconds old, not in the map yet, loads as usual)."""
+        from articles.models.taxonomy import Category
+
+        categories = Category.by_id()
+        articles = list(articles)
+        for article in articles:
+            if (category := categories.get(article.category_id)) is not None:
+                article.category = category
+        return articles
+
+    @staticmethod
+    def prefetch_relations(articles) -> None:
+        """load_relations() for many articles at once: four queries for all of them."""
         models.prefetch_related_objects(
-            [self],
+            articles,
             "cover__renditions",
             models.Prefetch("byline_links", ArticleByline.objects.select_related("byline")),
             "topics",
@@ -463,45 +488,3 @@ class ArticleByline(models.Model):
         """ "Tin, ảnh: HOÀNG VIỆT": the role, then the pen name in capitals."""
         name = self.byline.name.upper()
         return f"{self.get_role_display()}: {name}" if self.role else name
-
-
-class ArticleTransition(models.Model):
-    """One workflow move: who moved the article from what to what, when and why."""
-
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="transitions")
-    from_status = models.CharField(max_length=20, choices=Article.Status.choices)
-    to_status = models.CharField(max_length=20, choices=Article.Status.choices)
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    note = models.TextField(blank=True)
-    at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        verbose_name = "lịch sử chuyển trạng thái"
-        verbose_name_plural = "lịch sử chuyển trạng thái"
-        ordering = ["-at", "-pk"]
-
-    def __str__(self):
-        return f"{self.get_from_status_display()} → {self.get_to_status_display()}"
-
-
-class ArticleView(models.Model):
-    """Views per article per day (Asia/Ho_Chi_Minh), fed in batches from cache counters."""
-
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="view_days")
-    day = models.DateField()
-    views = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        verbose_name = verbose_name_plural = "lượt xem theo ngày"
-        constraints = [
-            models.UniqueConstraint(fields=["article", "day"], name="articleview_unique_day")
-        ]
-        indexes = [
-            # Đọc nhiều: sum of views over the last N days, grouped by article
-            models.Index(fields=["day", "article"], name="articleview_day_idx"),
-        ]
-
-    def __str__(self):
-        return f"{self.article_id} {self.day}: {self.views}"

@@ -9,7 +9,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from articles.models.article import Article, ArticleTransition
+from articles.models.activity import ArticleTransition
+from articles.models.article import Article
 
 
 class Notification(models.Model):

@@ -10,8 +10,7 @@ from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.utils import timezone
 
-from articles import images, vietnamese
-from articles.models import absolute_url
+from articles import images, parts, vietnamese
 from articles.sanitize import json_ld_script
 from comments.forms import CommentForm
 from pagecache.fragments import fragment
@@ -105,25 +104,24 @@ def cached_widget(template_name: str, *, scopes=(SITE, CONTENT), timeout=600, va
     return decorator
 
 
-ARTICLE_PARTS = {"head": "includes/article_head.html", "main": "includes/article_main.html"}
-
-
 @register.simple_tag
 def article_part(part, article, preview=False):
-    """The article's own HTML, ARTICLE_PARTS: its head tags (Open Graph, JSON-LD) and its
-    text from title to bylines and topics. The same for every reader, so cached under the
-    generations of the site, the content and the article, both parts under one key: a cold
-    article costs one cache read and one write, and the second part comes from this
-    process's memory. A preview is rendered for the editor alone: edits to an unpublished
-    article bump nothing."""
+    """The article's own HTML (articles/parts.py): its head tags (Open Graph, JSON-LD) and
+    its text from title to bylines and topics. Normally the copy stored with the article
+    and read with its row. A copy that is missing or stale is rendered, kept in the cache
+    under the generations of the site, the content and the article (both parts under one
+    key), and stored back with the article. A preview is rendered for the editor alone."""
+    if preview:
+        return parts.render(article)[part]
+    if (kept := parts.stored(article)) is not None:
+        return kept[part]
 
     def build():
-        article.load_relations()
-        context = {"article": article, "canonical": absolute_url(article.get_absolute_url())}
-        return {name: render_to_string(path, context) for name, path in ARTICLE_PARTS.items()}
+        started_from, stamp = getattr(article, "parts_stamp", None), parts.current_stamp()
+        rendered = parts.render(article)
+        parts.store(article.pk, rendered, started_from, stamp)
+        return rendered
 
-    if preview:
-        return build()[part]
     scopes = (SITE, CONTENT, article_scope(article.public_id))
     return fragment("article:parts", build, scopes=scopes, extra=str(article.pk))[part]
 
