@@ -35,9 +35,10 @@ from articles.sanitize import stored_render
 logger = logging.getLogger(__name__)
 
 TEMPLATES = {"head": "includes/article_head.html", "main": "includes/article_main.html"}
-# Parts drawn by another room (the comment room's list of comments), by register().
+# Parts drawn by other rooms (the comment room's list of comments, the reader room's
+# Các tin khác), by register().
 _drawn_elsewhere: dict[str, object] = {}
-NAMES = ("head", "main", "comments")
+NAMES = ("head", "main", "comments", "others")
 # Rendered at once after a commit; a change reaching more articles leaves them stale.
 RENDER_NOW_LIMIT = 50
 

@@ -44,6 +44,18 @@ def fragments(name: str, extras, build, *, scopes=(SITE, CONTENT), timeout=600) 
     return values
 
 
+def local_fragment(name: str, builder, *, scopes=(SITE,), extra: str, seconds: float = 60):
+    """builder(), kept in this process's memory only: for HTML cheaper to build than a round
+    trip to the shared cache, under an `extra` that already names each change it shows (the
+    stamp of an article's stored copy). The first reader on each process builds it."""
+    key = f"{key_for(f'local:{name}', *scopes)}{extra}"
+    value = memory.get(key, _MISSING)
+    if value is _MISSING:
+        value = builder()
+        memory.put(key, value, seconds)
+    return value
+
+
 def site_lookup(name: str, builder, timeout: int):
     """The keeper of articles.lookups: a value kept until the site's data changes."""
     return fragment(name, builder, scopes=(SITE,), timeout=timeout)

@@ -13,6 +13,7 @@ import threading
 
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
+from django.dispatch import Signal
 
 from articles import signals as content
 from articles.models import (
@@ -36,6 +37,11 @@ LISTED_FIELDS = ("status", "published_at", "title", "slug", "sapo", "cover_id", 
 
 _pending = threading.local()
 
+# Sent after a change to what readers see has moved the site-wide lists past their cached
+# copies (CONTENT bumped), in the process that made the change: the reader room builds the
+# widgets every page shows again there, so that the first reader after a publish does not.
+content_moved = Signal()
+
 
 def bump_after_commit(*scopes: str) -> None:
     """Bump `scopes` once the current transaction commits (at once outside one). Scopes
@@ -54,6 +60,8 @@ def _flush() -> None:
     if waiting:
         _pending.scopes = {}
         generations.bump(*waiting)
+        if CONTENT in waiting:
+            content_moved.send(sender=None)
 
 
 def _public_scopes(article_ids) -> list[str]:

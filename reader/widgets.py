@@ -41,23 +41,26 @@ def latest_articles(limit=10):
 
 
 _older = Compiled(
-    lambda category_id, before, pk, now: Article.objects.published(at=now)
+    # Published at `before` or earlier: that bound is the index range (the OR below alone is
+    # a filter, and the scan would walk every newer article of the category first), and it
+    # is also the reader's "now" for them, since a public article's time has come.
+    lambda category_id, before, pk: Article.objects.published(at=before)
     .filter(category_id=category_id)
     .filter(Q(published_at__lt=before) | Q(published_at=before, pk__lt=pk))
     .order_by("-published_at", "-pk")
     .only(*Article.LINK_FIELDS)[:OTHER_ARTICLES_MAX],
-    category_id=-19001, pk=-19002,
-    before=datetime(1901, 1, 1, tzinfo=UTC), now=datetime(1902, 2, 2, tzinfo=UTC),
+    category_id=-19001, pk=-19002, before=datetime(1901, 1, 1, tzinfo=UTC),
 )  # fmt: skip
 OTHER_ARTICLES_MAX = 10
 
 
 def other_articles(article, limit=10):
-    """Các tin khác: older public articles of the same category, newest first."""
+    """Các tin khác: older public articles of the same category, newest first. The same
+    for every reader once the article is public (reader/neighbours.py stores it with it)."""
     if article.published_at is None:  # a draft in preview has no place in the timeline yet
         return {"articles": []}
     older = _older.run(category_id=article.category_id, before=article.published_at,
-                       pk=article.pk, now=timezone.now())  # fmt: skip
+                       pk=article.pk)  # fmt: skip
     return {"articles": Article.with_categories(older[:limit])}
 
 

@@ -2,11 +2,13 @@
 the first reader of an archive article pays for one row, and no change can leave a stale
 copy on the page."""
 
+from datetime import timedelta
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
 from django.db import DatabaseError
+from django.utils import timezone
 
 from articles import parts, roles
 from articles.models import Article, ArticleParts, SiteSettings
@@ -59,9 +61,9 @@ class TestRenderedAtSave:
         monkeypatch.setattr(parts, "render", lambda article: pytest.fail("rendered again"))
         reset_caches()
         client.cookies["sessionid"] = "reader"
-        # The row with its copy (comments included) and Các tin khác; site-wide widgets warm.
+        # The row with its copy (comments and Các tin khác included); site-wide widgets warm.
         client.get(other.get_absolute_url())
-        with django_assert_max_num_queries(2):
+        with django_assert_max_num_queries(1):
             html = client.get(article.get_absolute_url()).content.decode()
         assert '<h1 class="article__title">Bài đã dựng sẵn</h1>' in html
 
@@ -161,6 +163,92 @@ class TestComments:
         article = make_article()
         monkeypatch.setattr(parts, "render_many", lambda articles: pytest.fail("rendered"))
         make_comment(article, status=Comment.Status.PENDING)
+
+
+class TestOtherArticles:
+    """Các tin khác is stored with each article (reader/neighbours.py): the older articles
+    of its category, which a change to one of them updates in the lists after it."""
+
+    @pytest.fixture
+    def desk(self):
+        section = make_category(name="Thời sự")
+        now = timezone.now()
+        older = [
+            make_article(
+                title=f"Tin cũ số {n}", category=section, published_at=now - timedelta(hours=10 - n)
+            )  # fmt: skip
+            for n in range(3)
+        ]
+        return section, older, make_article(title="Tin mới nhất", category=section)
+
+    def test_the_list_comes_with_the_row_on_a_cold_page(
+        self, client, desk, django_assert_max_num_queries
+    ):
+        _section, older, newest = desk
+        assert all(a.title in stored_copy(newest).others for a in older)
+        reset_caches()
+        client.cookies["sessionid"] = "reader"
+        client.get(make_article().get_absolute_url())  # site-wide widgets warm
+        with django_assert_max_num_queries(1):
+            html = client.get(newest.get_absolute_url()).content.decode()
+        section_html = html.split('id="w-other"', 1)[1].split("</section>", 1)[0]
+        titles = [a.title for a in reversed(older)]  # newest first
+        assert [t for t in titles if t in section_html] == titles
+        assert section_html.index(titles[0]) < section_html.index(titles[-1])
+
+    def test_publishing_a_newer_article_leaves_older_lists_alone(self, desk):
+        section, _older, newest = desk
+        before = stored_copy(newest).stamp
+        make_article(title="Tin vừa đăng", category=section, published_at=timezone.now())
+        assert stored_copy(newest).stamp == before
+
+    def test_a_retitled_older_article_is_renamed_in_the_lists_after_it(self, client, desk):
+        _section, older, newest = desk
+        older[0].title = "Tin cũ đã sửa tên"
+        older[0].save()
+        assert "Tin cũ đã sửa tên" in stored_copy(newest).others
+        assert "Tin cũ đã sửa tên" in cold_page(client, newest)
+
+    def test_a_withdrawn_older_article_leaves_the_lists(self, client, desk):
+        _section, older, newest = desk
+        older[1].status = Article.Status.DRAFT
+        older[1].save()
+        assert "Tin cũ số 1" not in stored_copy(newest).others
+        assert "Tin cũ số 1" not in cold_page(client, newest)
+
+    def test_a_deleted_older_article_leaves_the_lists(self, desk):
+        _section, older, newest = desk
+        older[2].delete()
+        assert "Tin cũ số 2" not in stored_copy(newest).others
+        assert "Tin cũ số 0" in stored_copy(newest).others
+
+    def test_an_older_article_moved_to_another_category(self, desk):
+        _section, older, newest = desk
+        other_section = make_category(name="Kinh tế")
+        later_there = make_article(title="Tin kinh tế", category=other_section)
+        older[0].category = other_section
+        older[0].save()
+        assert "Tin cũ số 0" not in stored_copy(newest).others
+        assert "Tin cũ số 0" in stored_copy(later_there).others
+
+    def test_an_older_article_retitled_in_bulk(self, desk):
+        _section, older, newest = desk
+        Article.objects.filter(pk=older[0].pk).update(title="Tin cũ sửa hàng loạt")
+        assert "Tin cũ sửa hàng loạt" in stored_copy(newest).others
+
+    def test_a_scheduled_article_lists_what_will_be_older_when_it_appears(self, desk):
+        section, older, newest = desk
+        now = timezone.now()
+        earlier = make_article(title="Tin hẹn giờ trước", category=section,
+                               published_at=now + timedelta(hours=1))  # fmt: skip
+        scheduled = make_article(category=section, published_at=now + timedelta(hours=2))
+        assert "Tin hẹn giờ trước" in stored_copy(scheduled).others
+        assert "Tin mới nhất" in stored_copy(scheduled).others
+        # ... and not on the pages readers see now.
+        assert "Tin hẹn giờ trước" not in stored_copy(newest).others
+        earlier.status = Article.Status.DRAFT
+        earlier.save()
+        assert "Tin hẹn giờ trước" not in stored_copy(scheduled).others
 
 
 class TestNoStaleWriteBack:

@@ -6,9 +6,10 @@ from articles.models.article import Article
 
 
 class ArticleParts(models.Model):
-    """The article's head tags, its text from title to topics and its comments, as a reader
-    page shows them, with the stamp they were rendered under. A copy whose stamp is not the current
-    one is never shown: the page renders the article instead."""
+    """The article's head tags, its text from title to topics, its comments and the list of
+    older articles beside it, as a reader page shows them, with the stamp they were rendered
+    under. A copy whose stamp is not the current one is never shown: the page renders the
+    article instead."""
 
     article = models.OneToOneField(
         Article, on_delete=models.CASCADE, primary_key=True, related_name="stored_parts"
@@ -19,6 +20,8 @@ class ArticleParts(models.Model):
     # The approved comments and the newsroom's replies, drawn by the comment room (it
     # registers with articles/parts.py): the article page's Phản hồi list.
     comments = models.TextField(default="", blank=True)
+    # Các tin khác, the older articles of its category, drawn by the reader room.
+    others = models.TextField(default="", blank=True)
     rendered_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
