@@ -6,6 +6,7 @@ Model signals still cover plain saves from the admin; these cover what model sig
 cannot see (queryset updates, relations changed from the other side) and name the event.
 """
 
+from django.db.models.signals import pre_save
 from django.dispatch import Signal
 
 # A workflow move made an article public (now or at its scheduled time): `article`.
@@ -35,3 +36,28 @@ def m2m_article_ids(instance, action, reverse, pk_set) -> list[int]:
     if not reverse:
         return [instance.pk]
     return list(pk_set if action != "post_clear" else getattr(instance, "_cleared_ids", ()))
+
+
+# -- what a row held before a save ---------------------------------------------------------
+
+_tracked: dict[type, set[str]] = {}
+
+
+def track_old_values(model, fields) -> None:
+    """Have old_values() give these fields of `model` as its row held them before each save.
+    Listeners of several rooms may ask for fields; a save reads them all in one query."""
+    _tracked.setdefault(model, set()).update(fields)
+    pre_save.connect(_remember, sender=model, dispatch_uid=f"old-values-{model._meta.label}")
+
+
+def _remember(sender, instance, **kwargs):
+    instance._old_values = None
+    if instance.pk is not None:
+        rows = sender._default_manager.filter(pk=instance.pk)
+        instance._old_values = rows.values("pk", *sorted(_tracked[sender])).first()
+
+
+def old_values(instance) -> dict | None:
+    """In a post_save listener: the tracked fields (and "pk") before this save, or None for
+    a new row."""
+    return getattr(instance, "_old_values", None)

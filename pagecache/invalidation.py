@@ -12,7 +12,7 @@ comments_changed) make one bump.
 import threading
 
 from django.db import transaction
-from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import Signal
 
 from articles import signals as content
@@ -72,20 +72,13 @@ def _public_scopes(article_ids) -> list[str]:
 # -- articles ------------------------------------------------------------------------------
 
 
-def _remember_old(sender, instance, **kwargs):
-    fields = getattr(sender, "_tracked_fields", ())
-    instance._old_values = (
-        sender.objects.filter(pk=instance.pk).values(*fields).first() if instance.pk else None
-    )
-
-
 def _was_or_is_listed(article, old) -> bool:
     published = Article.Status.PUBLISHED
     return article.status == published or bool(old and old["status"] == published)
 
 
 def article_saved(sender, instance, created, **kwargs):
-    old = getattr(instance, "_old_values", None)
+    old = content.old_values(instance)
     if not _was_or_is_listed(instance, old):
         return  # drafts and desk work change nothing readers see
     listed_change = (
@@ -144,7 +137,7 @@ def image_changed(sender, created=False, **kwargs):
 
 def comment_saved(sender, instance, created, **kwargs):
     """Only approved comments are shown: a change to one bumps only its article."""
-    old = getattr(instance, "_old_values", None)
+    old = content.old_values(instance)
     shown_now = instance.status == Comment.Status.APPROVED
     shown_before = bool(old and old["status"] == Comment.Status.APPROVED)
     if shown_now or shown_before:
@@ -161,10 +154,8 @@ def comments_changed(sender, article_ids, **kwargs):
 
 
 def connect() -> None:
-    Article._tracked_fields = LISTED_FIELDS
-    Comment._tracked_fields = ("status",)
-    for model in (Article, Comment):
-        pre_save.connect(_remember_old, sender=model, dispatch_uid=f"old-{model.__name__}")
+    content.track_old_values(Article, LISTED_FIELDS)
+    content.track_old_values(Comment, ("status",))
     post_save.connect(article_saved, sender=Article, dispatch_uid="inv-article")
     post_delete.connect(article_deleted, sender=Article, dispatch_uid="inv-article-del")
     content.article_published.connect(article_status_moved, dispatch_uid="inv-published")

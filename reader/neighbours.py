@@ -9,7 +9,7 @@ stale the copies of the (at most ten) articles after it in its category, at its 
 and at its new one; articles/parts.py renders them again after the commit."""
 
 from django.db.models import Q
-from django.db.models.signals import post_delete, post_save, pre_save
+from django.db.models.signals import post_delete, post_save
 from django.template.loader import render_to_string
 
 from articles import parts, signals
@@ -64,13 +64,8 @@ def _values(article) -> dict:
     return {"pk": article.pk, **{field: getattr(article, field) for field in SHOWN}}
 
 
-def _remember(sender, instance, **kwargs):
-    old = Article.objects.filter(pk=instance.pk) if instance.pk else Article.objects.none()
-    instance._shown_beside = old.values("pk", *SHOWN).first()
-
-
 def _saved(sender, instance, created=False, **kwargs):
-    old, new = getattr(instance, "_shown_beside", None), _values(instance)
+    old, new = signals.old_values(instance), _values(instance)
     if not created and old is not None and all(old[f] == new[f] for f in SHOWN):
         return
     parts.mark_stale([*_listing(_place(old)), *_listing(_place(new))])
@@ -94,7 +89,7 @@ def _changed(sender, article_ids, **kwargs):
 
 def connect() -> None:
     parts.register("others", lists, CODE)
-    pre_save.connect(_remember, sender=Article, dispatch_uid="reader.others-old")
+    signals.track_old_values(Article, SHOWN)
     post_save.connect(_saved, sender=Article, dispatch_uid="reader.others-saved")
     post_delete.connect(_deleted, sender=Article, dispatch_uid="reader.others-deleted")
     signals.articles_changed.connect(_changed, dispatch_uid="reader.others-changed")

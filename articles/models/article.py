@@ -192,10 +192,10 @@ class Article(NormalizedModel):
 
     # What ArticleQuerySet.lean() leaves out. The reader page needs only body_html.
     LARGE_FIELDS = ("body", "body_html", "search_text", "search_vector", "search_exact")
-    # What no reader page shows: load_relations() leaves them in the database.
     # What a link to the article shows and its address is made of (Các tin khác).
     LINK_FIELDS = ("title", "slug", "public_id", "category", "published_at",
                    "first_published_at", "created_at")  # fmt: skip
+    # What no reader page shows: load_relations() leaves them in the database.
     UNSHOWN_FIELDS = frozenset({"body", "search_text", "search_vector", "search_exact"})
 
     class Meta:

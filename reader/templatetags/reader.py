@@ -85,13 +85,13 @@ _cached_tags = {}
 
 
 def cached_widget(
-    template_name: str, *, scopes=(SITE, CONTENT), timeout=600, vary=None, register_as=""
+    template_name: str, *, scopes=(SITE, CONTENT), timeout=600, vary=None, registered=True
 ):
     """Register `func` as a tag whose rendered template is cached. `func` returns the
     template's context; `vary(*args)` names what besides the generations the HTML depends on.
     render_to_string() gives a SafeString, and it stays one through the cache. The tag is
-    named after `func` unless `register_as` names it; with None it is not registered, and
-    the cached rendering is returned for a tag of its own to call."""
+    named after `func`; with `registered` off it is returned instead, for a tag of its own
+    to call."""
 
     def decorator(func):
         @functools.wraps(func)
@@ -108,9 +108,9 @@ def cached_widget(
                 timeout=timeout,
             )
 
-        if register_as is None:
+        if not registered:
             return tag
-        register.simple_tag(tag, name=register_as or func.__name__)
+        register.simple_tag(tag, name=func.__name__)
         _cached_tags[func.__name__] = tag
         return func
 
@@ -182,7 +182,7 @@ _other_articles = cached_widget(
     vary=lambda article, limit=10: (
         f"{article.pk}:{article.category_id}:{vietnamese.iso(article.published_at)}:{limit}"
     ),
-    register_as=None,
+    registered=False,
 )(widgets.other_articles)
 
 
