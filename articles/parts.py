@@ -91,12 +91,23 @@ def _stamp_for(site_facts: tuple) -> str:
     return digest.hexdigest()[:32]
 
 
+_last_stamp: tuple = (None, "")  # (what it was worked out from, the stamp)
+
+
 def current_stamp() -> str:
-    """The stamp a copy rendered now would carry."""
-    site = SiteSettings.load()
-    facts = (site.masthead_name, site.governing_body, site.email, site.phone, site.addresses,
-             absolute_url("/"), settings.MEDIA_URL)  # fmt: skip
-    return _stamp_for(facts)
+    """The stamp a copy rendered now would carry. A page asks several times; the settings
+    row is the same object until it changes (or leaves the memory tier), so the last answer
+    is kept with what it was worked out from."""
+    global _last_stamp
+    origin = (SiteSettings.load(), settings.SITE_SCHEME, settings.MEDIA_URL)
+    kept_origin, stamp = _last_stamp
+    if kept_origin is None or any(a is not b for a, b in zip(origin, kept_origin, strict=True)):
+        site = origin[0]
+        facts = (site.masthead_name, site.governing_body, site.email, site.phone,
+                 site.addresses, absolute_url("/"), settings.MEDIA_URL)  # fmt: skip
+        stamp = _stamp_for(facts)
+        _last_stamp = (origin, stamp)
+    return stamp
 
 
 def is_current(stamp: str) -> bool:
@@ -135,11 +146,16 @@ def render_many(articles) -> dict[int, dict[str, str]]:
 
 
 def stored(article) -> dict[str, str] | None:
-    """The stored parts of an article read by articles.public.load_article(), when current."""
+    """The stored parts of an article read by articles.public.load_article(), when current
+    (worked out once per loaded article: its page asks for each part)."""
     stamp = getattr(article, "parts_stamp", None)
-    if stamp and is_current(stamp):
-        return {name: stored_render(getattr(article, f"parts_{name}")) for name in NAMES}
-    return None
+    if not stamp or not is_current(stamp):
+        return None
+    kept = article.__dict__.get("_stored_parts")
+    if kept is None or kept[0] != stamp:
+        parts = {name: stored_render(getattr(article, f"parts_{name}")) for name in NAMES}
+        kept = article._stored_parts = (stamp, parts)
+    return kept[1]
 
 
 def store(article_id: int, parts: dict[str, str], started_from: str | None, stamp: str) -> bool:

@@ -109,8 +109,9 @@ def trusted_html(value: str) -> SafeString:
 
 
 def stored_render(value: str) -> SafeString:
-    """Mark safe an article's stored parts (articles/parts.py): HTML rendered by the
-    project's own templates, which escaped every value they printed, kept as rendered."""
+    """Mark safe HTML rendered by the project's own templates, which escaped every value
+    they printed, kept as rendered: an article's stored parts (articles/parts.py), the
+    pieces of a drawn form."""
     return mark_safe(value)  # noqa: S308 -- template output, see docstring
 
 

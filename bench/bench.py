@@ -257,7 +257,8 @@ class Servers:
 
     def pids(self) -> set[int]:
         """gunicorn and nginx (masters and workers) and the PostgreSQL backends serving the
-        benchmark's database: the processes whose CPU time a request costs."""
+        benchmark's database: the processes whose CPU time a request costs. The backends'
+        pids are kept in self.db_pids (their share is reported on its own)."""
         masters = {p.pid for p in self.processes}
         found = set(masters)
         for stat in Path("/proc").glob("[0-9]*/stat"):
@@ -272,7 +273,8 @@ class Servers:
                 "SELECT pid FROM pg_stat_activity WHERE datname = current_database()"
                 " AND pid <> pg_backend_pid()"
             ).fetchall()
-        return found | {pid for (pid,) in rows}
+        self.db_pids = {pid for (pid,) in rows}
+        return found | self.db_pids
 
     def cpu_seconds(self) -> dict[int, float]:
         """User plus system CPU time of each of those processes so far."""
@@ -422,6 +424,7 @@ def run_load(scenario: dict, seconds: int, servers: Servers) -> dict:
     throughput = wrk(scenario["url"], 16, seconds, scenario["cookie"], crawl=crawl)
     after = servers.cpu_seconds()
     used = sum(cpu - before.get(pid, 0.0) for pid, cpu in after.items())
+    in_db = sum(cpu - before.get(pid, 0.0) for pid, cpu in after.items() if pid in servers.db_pids)
     # A kept-alive connection stays with the gunicorn worker that accepted it, so with only
     # four of them the latency would depend on how they happened to land; a new connection
     # per request goes to whichever worker is free, as many readers' requests do.
@@ -431,6 +434,7 @@ def run_load(scenario: dict, seconds: int, servers: Servers) -> dict:
         "cache_header": seen,
         "rps_16": round(throughput["rps"], 1),
         "cpu_ms": round(used * 1000 / max(1, throughput["requests"]), 3),
+        "db_cpu_ms": round(in_db * 1000 / max(1, throughput["requests"]), 3),
         "p50_ms_4": latency["p50_us"] / 1000,
         "p99_ms_4": latency["p99_us"] / 1000,
         "rps_4": round(latency["rps"], 1),
@@ -439,6 +443,7 @@ def run_load(scenario: dict, seconds: int, servers: Servers) -> dict:
         "load": os.getloadavg()[0],
     }
     log(f"{scenario['key']:<20} {result['rps_16']:>9.1f} req/s  {result['cpu_ms']:.3f} cpu-ms/req"
+        f" (db {result['db_cpu_ms']:.3f})"
         f"  p50 {result['p50_ms_4']:.2f} ms  p99 {result['p99_ms_4']:.2f} ms"
         f"  errors {result['errors']}  load {result['load']:.1f}")  # fmt: skip
     return result
@@ -450,6 +455,7 @@ def best_of(runs: list[dict]) -> dict:
     best.update(
         rps_16=max(r["rps_16"] for r in runs),
         cpu_ms=min(r["cpu_ms"] for r in runs),
+        db_cpu_ms=min(r["db_cpu_ms"] for r in runs),
         p50_ms_4=min(r["p50_ms_4"] for r in runs),
         p99_ms_4=min(r["p99_ms_4"] for r in runs),
         errors=sum(r["errors"] for r in runs),
@@ -510,7 +516,8 @@ def report(data: dict) -> str:
         f" latency at 4 connections, a new one per request; best of {p['repeat']} round(s)."
         f" nginx {p['nginx']}, PostgreSQL {p['postgres']}.",
         "CPU ms/req: user+system time of gunicorn, nginx and the database's PostgreSQL"
-        " backends during the 16-connection run, per request (wrk's own time excluded);"
+        " backends during the 16-connection run, per request (wrk's own time excluded),"
+        " the backends' share in brackets;"
         " load: the 1-minute load average after the run.",
         f"Article: {t['article']['url']} — {t['article']['words']} words,"
         f" {t['article']['figures']} figures, {t['article']['bylines']} bylines,"
@@ -529,7 +536,8 @@ def report(data: dict) -> str:
             if ratio < 0.5
             else f"{ratio:.2f}"
         )
-        line = (f"| {r['name']} | {r['rps_16']:,.0f} | {ratio_text} | {r['cpu_ms']:.3f} |"
+        line = (f"| {r['name']} | {r['rps_16']:,.0f} | {ratio_text} | {r['cpu_ms']:.3f}"
+                f" ({r.get('db_cpu_ms', 0):.3f}) |"
                 f" {r['p50_ms_4']:.2f} | {r['p99_ms_4']:.2f} | {r['kb_per_response']} |"
                 f" {r['errors']} | {r['load']} |")  # fmt: skip
         if base:

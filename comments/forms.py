@@ -1,6 +1,9 @@
 """The reader's comment form. Validation and cleaning only; what happens to a valid comment
 is decided in comments/rules.py and comments/actions.py."""
 
+from collections.abc import Mapping
+from types import MappingProxyType
+
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
@@ -50,6 +53,11 @@ def _int_or_none(value) -> int | None:
 class CommentForm(forms.Form):
     """Họ và tên, Email, Nội dung, plus a honeypot (`website`), the signed token of the
     page (see form_token) and the two stamps site.js fills in."""
+
+    # What a fresh form's fields hold (kept()).
+    EMPTY = MappingProxyType(
+        {"name": "", "email": "", "content": "", "shown_at": "", "notify": False}
+    )
 
     name = CleanTextField(label="Họ và tên", max_length=NAME_MAX, error_messages=_messages("họ và tên", NAME_MAX))  # fmt: skip
     email = CleanEmailField(
@@ -114,11 +122,11 @@ class CommentForm(forms.Form):
 
     # -- rendering ---------------------------------------------------------------------
 
-    def kept(self) -> dict[str, str]:
+    def kept(self) -> Mapping[str, object]:
         """What to put back in the fields: the reader's text, cleaned of control characters
         but otherwise as typed, whether it validated or not."""
         if not self.is_bound:
-            return {"name": "", "email": "", "content": "", "shown_at": "", "notify": False}
+            return self.EMPTY
         raw = {key: self.data.get(key, "") for key in ("name", "email", "content", "shown_at")}
         return {
             "name": clean_text(raw["name"]),

@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 
 from csp.constants import NONE, SELF, UNSAFE_INLINE
 from csp.middleware import CSPMiddleware, PolicyParts
+from django.conf import settings
 
 # Browser features no page of ours uses; a framed or injected script cannot ask for them.
 PERMISSIONS_POLICY = ", ".join(
@@ -91,4 +92,7 @@ class HeaderPolicyMiddleware(CSPMiddleware):
         response = super().process_response(request, response)
         if "Permissions-Policy" not in response:
             response["Permissions-Policy"] = PERMISSIONS_POLICY
+        # The site speaks one language (settings.LANGUAGES), so no LocaleMiddleware works it
+        # out of each request; it is named here, for cached pages too.
+        response.setdefault("Content-Language", settings.LANGUAGE_CODE)
         return response

@@ -80,7 +80,6 @@ MIDDLEWARE = [
     # Readers' database: the replica when DATABASE_REPLICA_URL is set (else a no-op).
     "newsroom.db_router.ReplicaMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

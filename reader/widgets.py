@@ -6,15 +6,18 @@ from datetime import UTC, datetime, timedelta
 
 from django.db.models import F, Q, Sum, Window
 from django.db.models.functions import Coalesce, RowNumber
+from django.urls import reverse
 from django.utils import timezone
 
-from articles import parts
+from articles import parts, vietnamese
 from articles.models import Article, Category, SiteSettings, Topic, WebsiteLink
 from articles.public import Compiled
 from comments.actions import THANKS_ANCHOR, comments_open
+from comments.forms import CommentForm
 from comments.rendering import comment_lists
+from comments.tokens import form_token
 from pagecache.fragments import fragment
-from pagecache.generations import SITE
+from pagecache.generations import SITE, article_scope
 
 
 def menu_categories() -> list[Category]:
@@ -30,8 +33,17 @@ def menu_categories() -> list[Category]:
     return fragment("menu", build, scopes=(SITE,))
 
 
-def category_menu():
-    return {"categories": menu_categories()}
+def site_header():
+    """The top of every reader page: today's date, the masthead, the menu."""
+    return {
+        "site": SiteSettings.load(),
+        "today": vietnamese.day_line(timezone.now()),
+        "categories": menu_categories(),
+    }
+
+
+def head_links():
+    return {"site": SiteSettings.load()}
 
 
 def latest_articles(limit=10):
@@ -142,15 +154,33 @@ def site_footer(site, full=False):
     return {"site": site, "full": full}
 
 
-def comment_box(article, form, sent: bool) -> dict:
+def comment_box(article, sent: bool) -> dict:
+    """Phản hồi around its form: the approved comments (from the article's stored copy, else
+    drawn and kept until the article's next change) and whether the form is open."""
     kept = parts.stored(article)
+    if kept:
+        comments_html = kept["comments"]
+    else:
+        comments_html = fragment(
+            "comments",
+            lambda: comment_lists([article])[article.pk],
+            scopes=(SITE, article_scope(article.public_id)),
+            extra=str(article.pk),
+        )
     return {
-        "article": article,
-        "comments_html": kept["comments"] if kept else comment_lists([article])[article.pk],
-        "form": form,
-        "kept": form.kept(),
-        "token": form.token_value(),
+        "comments_html": comments_html,
         "open": comments_open(article),
         "sent": sent,
         "thanks_anchor": THANKS_ANCHOR,
+    }
+
+
+def comment_form(article, form) -> dict:
+    """The form of Phản hồi: `form` is a refused one coming back (with the reader's text and
+    its errors), or None for a fresh one."""
+    return {
+        "action": reverse("comments:post", args=[article.public_id]),
+        "form": form,
+        "kept": form.kept() if form else CommentForm.EMPTY,
+        "token": form.token_value() if form else form_token(article),
     }

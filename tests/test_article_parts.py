@@ -7,7 +7,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
-from django.db import DatabaseError
+from django.db import DatabaseError, connection
 from django.utils import timezone
 
 from articles import parts, roles
@@ -321,3 +321,21 @@ def test_the_migration_gives_every_existing_article_a_stale_row():
     ArticleParts.objects.all().delete()
     migration.rows_for_existing_articles(apps, None)
     assert not parts.is_current(stored_copy(article).stamp)
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="prepared statements are PostgreSQL's"
+)
+def test_the_article_row_is_read_by_a_statement_prepared_once_per_connection(
+    client, django_assert_max_num_queries
+):
+    article = make_article()
+    cold_page(client, article)
+    with django_assert_max_num_queries(1):  # still one query, logged and counted
+        assert client.get(article.get_absolute_url()).status_code == 200
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s",
+            ['%FROM "articles_article"%"articles_articleparts"%'],
+        )
+        assert cursor.fetchone()[0] == 1

@@ -71,6 +71,21 @@ class TestForm:
         token = body.split('name="token" value="')[1].split('"')[0]
         assert tokens.token_time(html.unescape(token), article) is not None
 
+    def test_each_article_gets_its_own_address_and_token_from_one_drawn_form(self, client):
+        first, second = make_article(), make_article()
+        client.cookies["sessionid"] = "reader"  # past the page cache: the form is drawn once
+        bodies = [page(client, article) for article in (first, second)]
+        for article, body in zip((first, second), bodies, strict=True):
+            assert f'action="/binh-luan/{article.public_id}/#gui-phan-hoi"' in body
+            token = html.unescape(body.split('name="token" value="')[1].split('"')[0])
+            assert tokens.token_time(token, article) is not None
+        forms = [body.split('<form class="comment-form"')[1].split("</form>")[0] for body in bodies]
+        tokens_in = [body.split('name="token" value="')[1].split('"')[0] for body in bodies]
+        ids = [first.public_id, second.public_id]
+        assert forms[0].replace(tokens_in[0], "").replace(ids[0], "") == forms[1].replace(
+            tokens_in[1], ""
+        ).replace(ids[1], "")
+
     def test_post_is_exempt_from_csrf_cookie(self, client):
         from django.test import Client
 

@@ -47,6 +47,10 @@ class TestEveryResponse:
         assert_locked(miss)
         assert_locked(hit)
 
+    def test_a_miss_and_a_hit_say_the_page_is_in_vietnamese(self, client, article):
+        url = article.get_absolute_url()
+        assert [client.get(url)["Content-Language"] for _ in range(2)] == ["vi", "vi"]
+
     def test_a_304_and_a_stale_copy_carry_them_too(self, client, article):
         url = article.get_absolute_url()
         etag = client.get(url)["ETag"]

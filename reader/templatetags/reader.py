@@ -11,9 +11,10 @@ from django.db import DatabaseError
 from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.utils import timezone
+from django.utils.html import format_html
 
 from articles import images, parts, vietnamese
-from articles.sanitize import json_ld_script
+from articles.sanitize import json_ld_script, stored_render
 from comments.forms import CommentForm
 from pagecache.fragments import fragment, local_fragment
 from pagecache.generations import CONTENT, SITE, article_scope
@@ -21,9 +22,6 @@ from reader import view_tokens, widgets
 
 register = template.Library()
 logger = logging.getLogger(__name__)
-
-# A cached comment form carries a token this old at most (the "too fast" check reads it).
-COMMENT_BOX_SECONDS = 300
 
 register.filter("date_line", vietnamese.date_line)
 register.filter("day_line", vietnamese.day_line)
@@ -58,11 +56,6 @@ def view_token(article) -> str:
 def shorten(text: str, length: int) -> str:
     """truncatechars for plain NFC text (titles, sapos), at a fraction of its cost."""
     return text if len(text) <= length else text[: length - 1].rstrip() + "…"
-
-
-@register.simple_tag
-def today_line() -> str:
-    return vietnamese.day_line(timezone.now())
 
 
 @register.simple_tag
@@ -142,38 +135,43 @@ def article_part(part, article, preview=False):
 @register.simple_tag(takes_context=True)
 def comment_box(context, article):
     """Phản hồi: approved comments oldest first, the newsroom's replies under them, and the
-    form. With a fresh form the HTML is the same for every reader, so it is kept under the
-    stamp of the article's stored copy (or, without a current one, cached under the
-    article's generation; an approval changes both) until the form's token is a few minutes
-    old; a reader's bound form (post_comment re-showing errors) is rendered for them alone."""
+    form. A reader's refused form (post_comment showing its errors) is rendered for them; a
+    fresh form is the same HTML for every article but for its address and token, so it is
+    drawn once per process and those two are filled in."""
     request = context.get("request")
     sent = bool(request and request.GET.get("phan-hoi") == "da-gui")
-    form = context.get("comment_form")
-    if form is not None and form.article.pk == article.pk:
-        return render_to_string(
-            "widgets/comment_box.html", widgets.comment_box(article, form, sent)
-        )
-
-    def build():
-        context = widgets.comment_box(article, CommentForm(article), sent)
-        return render_to_string("widgets/comment_box.html", context)
-
-    stamp = getattr(article, "parts_stamp", None)
-    if stamp and parts.is_current(stamp):
-        # Its comments come from the article's stored copy, whose stamp changes with any
-        # change to them or to the article: no round trip to ask for the article's
-        # generation, and none to share HTML that takes less to render than to fetch.
-        return local_fragment("comment_box", build, extra=f"{article.pk}:{stamp}:{int(sent)}")
-    return fragment(
-        "widget:comment_box",
-        build,
-        scopes=(SITE, article_scope(article.public_id)),
-        extra=f"{article.pk}:{int(sent)}",
-        timeout=COMMENT_BOX_SECONDS,
-    )
+    box = widgets.comment_box(article, sent)
+    if box["open"]:
+        form = context.get("comment_form")
+        refused = form if form is not None and form.article.pk == article.pk else None
+        fields = widgets.comment_form(article, refused)
+        if refused:
+            box["form_html"] = render_to_string("widgets/comment_form.html", fields)
+        else:
+            box["form_html"] = _fresh_form(fields["action"], fields["token"])
+    return render_to_string("widgets/comment_box.html", box)
 
 
-cached_widget("widgets/category_menu.html", scopes=(SITE,))(widgets.category_menu)
+_ACTION, _TOKEN = "\x00action\x00", "\x00token\x00"
+
+
+def _fresh_form(action: str, token: str) -> str:
+    """The fresh form with `action` and `token` (escaped) put where the template prints them."""
+
+    def draw():
+        fields = {"action": _ACTION, "form": None, "kept": CommentForm.EMPTY, "token": _TOKEN}
+        html = render_to_string("widgets/comment_form.html", fields)
+        before, rest = html.split(_ACTION)
+        between, after = rest.split(_TOKEN)
+        return tuple(map(stored_render, (before, between, after)))
+
+    before, between, after = local_fragment("comment_form", draw, extra="", seconds=3600)
+    return format_html("{}{}{}{}{}", before, action, between, token, after)
+
+
+cached_widget("widgets/site_header.html", scopes=(SITE,))(widgets.site_header)
+
+cached_widget("widgets/head_links.html", scopes=(SITE,))(widgets.head_links)
 
 cached_widget("widgets/latest_articles.html")(widgets.latest_articles)
 
