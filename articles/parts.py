@@ -19,6 +19,7 @@ with a change can never store what it read before the change.
 import functools
 import hashlib
 import logging
+import operator
 import secrets
 from pathlib import Path
 
@@ -99,10 +100,10 @@ def current_stamp() -> str:
     row is the same object until it changes (or leaves the memory tier), so the last answer
     is kept with what it was worked out from."""
     global _last_stamp
-    origin = (SiteSettings.load(), settings.SITE_SCHEME, settings.MEDIA_URL)
+    site = SiteSettings.load()
+    origin = (site, settings.SITE_SCHEME, settings.MEDIA_URL)
     kept_origin, stamp = _last_stamp
-    if kept_origin is None or any(a is not b for a, b in zip(origin, kept_origin, strict=True)):
-        site = origin[0]
+    if kept_origin is None or not all(map(operator.is_, origin, kept_origin)):
         facts = (site.masthead_name, site.governing_body, site.email, site.phone,
                  site.addresses, absolute_url("/"), settings.MEDIA_URL)  # fmt: skip
         stamp = _stamp_for(facts)
@@ -152,10 +153,10 @@ def stored(article) -> dict[str, str] | None:
     if not stamp or not is_current(stamp):
         return None
     kept = article.__dict__.get("_stored_parts")
-    if kept is None or kept[0] != stamp:
-        parts = {name: stored_render(getattr(article, f"parts_{name}")) for name in NAMES}
-        kept = article._stored_parts = (stamp, parts)
-    return kept[1]
+    if kept is None:
+        kept = {name: stored_render(getattr(article, f"parts_{name}")) for name in NAMES}
+        article._stored_parts = kept
+    return kept
 
 
 def store(article_id: int, parts: dict[str, str], started_from: str | None, stamp: str) -> bool:

@@ -7,6 +7,11 @@ from django.core.cache import cache
 from pagecache.generations import CONTENT, SITE, key_for, memory
 
 _MISSING = object()
+LOCAL_SECONDS = 60  # the longest a value stays in this process's memory tier
+
+
+def _keep_here(key: str, value, timeout: int) -> None:
+    memory.put(key, value, min(timeout, LOCAL_SECONDS))
 
 
 def fragment(name: str, builder, *, scopes=(SITE, CONTENT), extra: str = "", timeout=600):
@@ -20,7 +25,7 @@ def fragment(name: str, builder, *, scopes=(SITE, CONTENT), extra: str = "", tim
         if value is _MISSING:
             value = builder()
             cache.set(key, value, timeout)
-        memory.put(key, value, min(timeout, 60))
+        _keep_here(key, value, timeout)
     return value
 
 
@@ -40,21 +45,21 @@ def fragments(name: str, extras, build, *, scopes=(SITE, CONTENT), timeout=600) 
         for extra, key in keys.items():
             if key in shared:
                 values[extra] = shared[key]
-                memory.put(key, shared[key], min(timeout, 60))
+                _keep_here(key, shared[key], timeout)
         missing = [extra for extra in keys if extra not in values]
         if missing:
             built = build(missing)
             cache.set_many({keys[extra]: built[extra] for extra in missing}, timeout)
             for extra in missing:
-                memory.put(keys[extra], built[extra], min(timeout, 60))
+                _keep_here(keys[extra], built[extra], timeout)
             values.update(built)
     return values
 
 
 def local_fragment(name: str, builder, *, scopes=(SITE,), extra: str, seconds: float = 60):
     """builder(), kept in this process's memory only: for HTML cheaper to build than a round
-    trip to the shared cache, under an `extra` that already names each change it shows (the
-    stamp of an article's stored copy). The first reader on each process builds it."""
+    trip to the shared cache, under an `extra` that names whatever besides the scopes it
+    shows (the drawn comment form needs none). The first reader on each process builds it."""
     key = f"{key_for(f'local:{name}', *scopes)}{extra}"
     value = memory.get(key, _MISSING)
     if value is _MISSING:
