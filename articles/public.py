@@ -3,12 +3,11 @@ query and its category from the cached map. Reader pages and the comment form's 
 start here."""
 
 import functools
+from dataclasses import dataclass
 from datetime import datetime
 
-from django.db import connection, connections, router
+from django.db import DEFAULT_DB_ALIAS, connection, connections, router
 from django.db.models import F
-from django.db.models.query import RawQuerySet
-from django.db.models.sql.query import RawQuery
 from django.http import Http404
 
 from articles import parts
@@ -29,45 +28,76 @@ class Compiled:
     """A query compiled by the ORM once per process and run with each call's values: for
     the small queries of an uncached article page, compiling costs more than running them.
     `build(**marks)` returns the queryset; each mark is a value found nowhere else in the
-    query, so that it can be found among the compiled parameters and replaced there."""
+    query, so that it can be found among the compiled parameters and replaced there. The
+    rows become model instances as a queryset would make them (deferred fields, converters,
+    annotations as attributes), by a plan also made once."""
 
     def __init__(self, build, **marks):
         self.build, self.marks = build, marks
 
     @functools.cached_property
-    def _compiled(self) -> tuple:
+    def _plan(self) -> "_Plan":
         queryset = self.build(**self.marks)
-        sql, params = queryset.query.sql_with_params()
+        compiler = queryset.query.get_compiler(DEFAULT_DB_ALIAS)
+        sql, params = compiler.as_sql()
         names = {_as_param(value): name for name, value in self.marks.items()}
         slots = [names.get(param) for param in params]
         if set(filter(None, slots)) != set(self.marks):
             raise ValueError("a mark is missing from the compiled parameters")
-        return queryset.model, sql, list(zip(slots, params, strict=True))
+        columns = [expression for expression, _sql, _alias in compiler.select]
+        fields = compiler.klass_info["select_fields"]
+        return _Plan(
+            model=queryset.model,
+            sql=sql,
+            slots=list(zip(slots, params, strict=True)),
+            fields=slice(fields[0], fields[-1] + 1),
+            names=[column.target.attname for column in columns[fields[0] : fields[-1] + 1]],
+            annotations=list(compiler.annotation_col_map.items()),
+            compiler=compiler,
+            converters=compiler.get_converters(columns),
+        )
 
     def run(self, **values) -> list:
-        model, sql, slots = self._compiled
-        params = [_as_param(values[name]) if name else same for name, same in slots]
-        using = router.db_for_read(model)
-        query = _PreparedRawQuery(sql=sql, using=using, params=params)
-        return list(RawQuerySet(sql, model=model, query=query, params=params, using=using))
+        plan = self._plan
+        params = [_as_param(values[name]) if name else same for name, same in plan.slots]
+        using = router.db_for_read(plan.model)
+        with _cursor(connections[using]) as cursor:
+            cursor.execute(plan.sql, params)
+            rows = cursor.fetchall()
+        if plan.converters:
+            rows = plan.compiler.apply_converters(rows, plan.converters)
+        found = []
+        for row in rows:
+            instance = plan.model.from_db(using, plan.names, row[plan.fields])
+            for name, position in plan.annotations:
+                setattr(instance, name, row[position])
+            found.append(instance)
+        return found
 
 
-class _PreparedRawQuery(RawQuery):
-    """On PostgreSQL, run as a prepared statement of the connection: the server parses and
-    plans the query once per connection instead of once per page (Django binds parameters
-    in the client, which never prepares; the pool keeps connections and their statements).
-    Elsewhere, and wherever queries are logged (DEBUG, a test counting them: the log shows
-    the query with its values), a raw query like any other."""
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    model: type
+    sql: str
+    slots: list  # (mark name or None, compiled parameter) in the query's order
+    fields: slice  # the model's columns among the selected ones
+    names: list  # their attribute names
+    annotations: list  # (attribute, column position)
+    compiler: object  # applies the converters (SQLite's dates, for one)
+    converters: dict
 
-    def _execute_query(self):
-        connection = connections[self.using]
-        if connection.vendor != "postgresql" or connection.queries_logged:
-            return super()._execute_query()
-        connection.ensure_connection()
-        # In Django's own wrapper, which translates the driver's errors (an outage is a 503).
-        self.cursor = connection.make_cursor(_prepared_cursor_class()(connection.connection))
-        self.cursor.execute(self.sql, self.params)
-        return None
+
+def _cursor(connection):
+    """On PostgreSQL a cursor whose queries run as prepared statements of the connection:
+    the server parses and plans each once per connection instead of once per page (Django
+    binds parameters in the client, which never prepares; the pool keeps connections and
+    their statements). Elsewhere, and wherever queries are logged (DEBUG, a test counting
+    them: the log shows the query with its values), Django's own cursor."""
+    if connection.vendor != "postgresql" or connection.queries_logged:
+        return connection.cursor()
+    connection.ensure_connection()
+    # In Django's own wrapper, which translates the driver's errors (an outage is a 503).
+    return connection.make_cursor(_prepared_cursor_class()(connection.connection))
 
 
 @functools.cache

@@ -12,13 +12,17 @@ map django-prose-editor writes inline, by its hash; never an inline script.
 """
 
 import base64
+import functools
 import hashlib
 import re
 from urllib.parse import urlsplit
 
-from csp.constants import NONE, SELF, UNSAFE_INLINE
-from csp.middleware import CSPMiddleware, PolicyParts
+from csp.constants import HEADER, NONE, SELF, UNSAFE_INLINE
+from csp.middleware import CheckableLazyObject, CSPMiddleware, PolicyParts
+from csp.utils import build_policy
 from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 
 # Browser features no page of ours uses; a framed or injected script cannot ask for them.
 PERMISSIONS_POLICY = ", ".join(
@@ -72,8 +76,35 @@ def _admin_extra(response) -> dict:
     return update
 
 
+# What a view or a decorator of django-csp may set on a response to change its policy.
+_PER_RESPONSE = tuple(
+    f"_csp_{what}{ro}" for what in ("config", "update", "replace", "exempt") for ro in ("", "_ro")
+)
+
+
+@functools.cache
+def _site_policy() -> str | None:
+    """The header of a reader page: the settings' policy as django-csp builds it, built once
+    (it is the same for every such page). None when the settings ask for more than that
+    (a report-only policy, excluded prefixes): django-csp then does it all per response."""
+    policy = getattr(settings, "CONTENT_SECURITY_POLICY", None) or {}
+    if getattr(settings, "CONTENT_SECURITY_POLICY_REPORT_ONLY", None):
+        return None
+    if policy.get("EXCLUDE_URL_PREFIXES"):
+        return None
+    return build_policy() or None
+
+
+@receiver(setting_changed)
+def _policy_changed(setting, **kwargs):
+    if setting.startswith("CONTENT_SECURITY_POLICY"):
+        _site_policy.cache_clear()
+
+
 class HeaderPolicyMiddleware(CSPMiddleware):
-    """django-csp's middleware plus Permissions-Policy, with the admin's allowances."""
+    """django-csp's middleware plus Permissions-Policy, with the admin's allowances. A page
+    that takes the site's policy as it is (no nonce, no per-view change, not the admin, not
+    a 500) gets the header built once per process."""
 
     def get_policy_parts(self, request, response, report_only: bool = False) -> PolicyParts:
         parts = super().get_policy_parts(request, response, report_only)
@@ -89,10 +120,25 @@ class HeaderPolicyMiddleware(CSPMiddleware):
         return parts
 
     def process_response(self, request, response):
-        response = super().process_response(request, response)
+        if (policy := self._site_policy_for(request, response)) is not None:
+            response.setdefault(HEADER, policy)
+            # As django-csp does: a nonce asked for after this point is an error.
+            request.csp_nonce = CheckableLazyObject(self._csp_nonce_post_response)
+        else:
+            response = super().process_response(request, response)
         if "Permissions-Policy" not in response:
             response["Permissions-Policy"] = PERMISSIONS_POLICY
         # The site speaks one language (settings.LANGUAGES), so no LocaleMiddleware works it
         # out of each request; it is named here, for cached pages too.
         response.setdefault("Content-Language", settings.LANGUAGE_CODE)
         return response
+
+    @staticmethod
+    def _site_policy_for(request, response) -> str | None:
+        if response.status_code >= 400 or request.path_info.startswith(ADMIN_PREFIX):
+            return None  # the admin's allowances, the 500 page's style, DEBUG's error pages
+        if getattr(request, "_csp_nonce", None) is not None:
+            return None
+        if any(getattr(response, name, None) is not None for name in _PER_RESPONSE):
+            return None
+        return _site_policy()

@@ -88,6 +88,65 @@ class TestEveryResponse:
         assert "Content-Security-Policy" in response
 
 
+class TestPolicyBuiltOnce:
+    """Reader pages take the site's policy built once per process; anything that changes a
+    page's policy still goes through django-csp."""
+
+    @staticmethod
+    def through_middleware(response, path="/"):
+        from django.test import RequestFactory
+
+        from newsroom.headers import HeaderPolicyMiddleware
+
+        request = RequestFactory().get(path)
+        middleware = HeaderPolicyMiddleware(lambda request: response)
+        middleware.process_request(request)
+        return middleware.process_response(request, response)
+
+    def test_a_reader_page_gets_the_policy_django_csp_builds_from_the_settings(self, client):
+        from csp.utils import build_policy
+
+        assert client.get("/")["Content-Security-Policy"] == build_policy()
+
+    def test_a_view_that_widens_its_policy_still_gets_it(self):
+        from django.http import HttpResponse
+
+        response = HttpResponse("<p>x</p>")
+        response._csp_update = {"img-src": ["https://anh.example"]}
+        img_src = next(
+            part
+            for part in self.through_middleware(response)["Content-Security-Policy"].split(";")
+            if part.strip().startswith("img-src")
+        )
+        assert "https://anh.example" in img_src
+
+    def test_an_exempt_view_gets_no_policy(self):
+        from django.http import HttpResponse
+
+        response = HttpResponse("<p>x</p>")
+        response._csp_exempt = True
+        assert "Content-Security-Policy" not in self.through_middleware(response)
+
+    def test_a_page_that_used_a_nonce_gets_it_in_its_policy(self, settings):
+        from csp.constants import NONCE, SELF
+        from django.http import HttpResponse
+        from django.test import RequestFactory
+
+        from newsroom.headers import HeaderPolicyMiddleware
+
+        settings.CONTENT_SECURITY_POLICY = {"DIRECTIVES": {"script-src": [SELF, NONCE]}}
+        request = RequestFactory().get("/")
+        middleware = HeaderPolicyMiddleware(lambda request: HttpResponse("x"))
+        middleware.process_request(request)
+        nonce = str(request.csp_nonce)
+        response = middleware.process_response(request, HttpResponse("x"))
+        assert f"'nonce-{nonce}'" in response["Content-Security-Policy"]
+
+    def test_a_changed_setting_changes_the_header(self, client, settings):
+        settings.CONTENT_SECURITY_POLICY = {"DIRECTIVES": {"default-src": ["'self'"]}}
+        assert client.get("/robots.txt")["Content-Security-Policy"] == "default-src 'self'"
+
+
 class TestFront:
     @pytest.fixture
     def app(self):
